@@ -1,0 +1,1 @@
+"""HTTP interface: response models and routes, kept apart from the core."""
