@@ -52,8 +52,8 @@ class KnowledgeBase:
         return {e.id: e for e in self.entries}
 
 
-def _read_yaml(path: Path, problems: list[Problem]) -> object | None:
-    rel = str(path)
+def _read_yaml(path: Path, problems: list[Problem], rel: str | None = None) -> object | None:
+    rel = rel or str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -244,7 +244,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     for path in files:
         rel = str(path.relative_to(directory.parent)) if directory.parent != path else str(path)
         digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
-        data = _read_yaml(path, problems)
+        data = _read_yaml(path, problems, rel)
         if data is None:
             continue
         entry = parse_entry(data, rel, problems)

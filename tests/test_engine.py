@@ -1,0 +1,79 @@
+from dataclasses import replace
+
+import pytest
+
+from isac.engine import QueryError
+from isac.fusion import FusionMode
+from isac.records import AnswerStatus
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("com m'empadrono?", "padro-alta"),
+    ("quant es paga de contribució", "ibi"),
+    ("la grua s'ha endut el cotxe", "grua-vehicle-retirat"),
+    ("vado", "gual"),
+    ("on llenço un matalàs vell?", "deixalleria"),
+    ("necesito el volante de empadronamiento", "padro-volant"),
+])
+def test_top_result(engine, question, expected):
+    assert engine.search(question).candidates[0].entry_id == expected
+
+
+def test_candidates_carry_scores_passage_and_retrievers(engine):
+    r = engine.search("placa de gual per al garatge", k=3)
+    top = r.candidates[0]
+    assert top.entry_id == "gual" and top.passage.entry_id == "gual"
+    assert top.retrievers == ("bm25", "dense")
+    assert "gual" in top.matched_terms
+    assert [c.score for c in r.candidates] == sorted((c.score for c in r.candidates), reverse=True)
+    assert r.timings_ms["total"] > 0
+
+
+def test_typo_is_corrected_before_retrieval(engine):
+    r = engine.search("deixaleria")
+    assert ("deixaleria", "deixalleria") in r.query.corrections
+    assert r.candidates[0].entry_id == "deixalleria"
+
+
+def test_spanish_query_finds_catalan_content(engine):
+    r = engine.search("¿cuánto se paga por la grúa?")
+    assert r.query.lang == "es"
+    assert r.candidates[0].entry_id == "grua-vehicle-retirat"
+
+
+@pytest.mark.parametrize("mode", list(FusionMode))
+def test_every_fusion_mode_ranks(engine, mode):
+    cfg = replace(engine.config, fusion=mode)
+    assert engine.search("volant de convivència", config=cfg).candidates[0].entry_id == "padro-volant"
+
+
+def test_cost_question_gets_the_cost_section(engine):
+    a = engine.answer("quant costa recuperar el cotxe de la grua?")
+    assert a.status is AnswerStatus.ANSWER
+    assert a.entry.id == "grua-vehicle-retirat" and a.section == "cost"
+    assert "taxa" in a.text
+
+
+def test_out_of_scope_gets_no_answer(engine):
+    a = engine.answer("qui va guanyar la lliga de futbol l'any passat?")
+    assert a.status is AnswerStatus.NONE and a.entry is None
+    assert 0.0 <= a.confidence < engine.config.answer_threshold
+
+
+def test_confidence_is_a_probability_higher_for_clear_questions(engine):
+    clear = engine.search("llicència de gual per al garatge").confidence
+    vague = engine.search("tinc una pregunta sobre una cosa").confidence
+    assert 0.0 <= vague < clear <= 1.0
+
+
+def test_close_candidates_ask_for_clarification(engine):
+    cfg = replace(engine.config, clarify_margin=1.0, answer_threshold=0.0)
+    a = engine.answer("volant o alta al padró", config=cfg)
+    assert a.status is AnswerStatus.CLARIFY
+    assert {o.id for o in a.options[:2]} == {"padro-volant", "padro-alta"}
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 501, "a\x00b"])
+def test_bad_queries_raise_query_error(engine, bad):
+    with pytest.raises(QueryError):
+        engine.search(bad)

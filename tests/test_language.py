@@ -1,0 +1,20 @@
+import pytest
+
+from isac.language import detect
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("com m'empadrono?", "ca"),
+    ("quant es paga de contribució", "ca"),
+    ("la grua s'ha endut el cotxe", "ca"),
+    ("¿cómo me empadrono?", "es"),
+    ("necesito el volante de empadronamiento", "es"),
+    ("la grúa se ha llevado mi coche", "es"),
+    ("how do I register my address in the city", "en"),
+])
+def test_detects_query_language(text, lang):
+    assert detect(text) == lang
+
+
+def test_one_word_without_clues_falls_back_to_default():
+    assert detect("IBI", default="ca") in ("ca", "es", "en")
