@@ -26,6 +26,8 @@ from isac.records import SECTION_TITLES, AnswerStatus, Entry
 from isac.text import fold
 
 SESSION_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# one or two words rarely tell Catalan from Spanish ("padró"); only these settle it for Spanish
+_SHORT_ES = re.compile(r"[ñ¿¡]|ción\b|ón\b|\b(el|los|las|qué|cómo|dónde|cuánto|cuándo|y)\b", re.IGNORECASE)
 
 
 # -- sessions -------------------------------------------------------------------------------
@@ -102,51 +104,80 @@ class SessionStore:
 # -- small talk -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SmallTalk:
-    kind: str  # greet, thanks, bye, insult, chitchat, ack
+    kind: str  # a key of SMALL_TALK_REPLIES
     lang: str | None  # "ca" or "es" when the words settle it
 
 
-# folded text; (kind, language the words give away, pattern)
+# folded text; (kind, language the words give away, pattern). Written for this assistant,
+# tested against real Catalan small talk in tests/test_chat.py.
 _SMALL_TALK: tuple[tuple[str, str | None, re.Pattern], ...] = tuple(
     (kind, lang, re.compile(rf"(?<![\w·])(?:{pattern})(?![\w·])"))
     for kind, lang, pattern in (
-        ("insult", None, r"inutils?|idiotes?|imbecils?|estupid[ao]?s?|tont[oa]s?|burr[oa]s?|merd[ae]s?|mierdas?|"
+        ("insult", None, r"inutils?|idiot[ae]s?|imbecils?|estupid[ao]?s?|tont[oa]s?|burr[oa]s?|merd[ae]s?|mierdas?|"
                          r"gilipoll[ae]s|capull[oa]s?|cabron\w*|subnormals?|cretin[ao]?s?|fuck\w*|stupid|useless|"
                          r"no serveixes (per|de) (a )?res|no sirves para nada"),
+        ("frustration", "ca", r"no (m'entens|m'estas entenent|funciones( be)?|es aixo|t'estic preguntant aixo)|"
+                              r"et repeteixes|aixo ja (ho )?has dit|ho estas fent (gens )?malament"),
+        ("frustration", "es", r"no (me entiendes|me estas entendiendo|funcionas( bien)?|es eso)|te repites|eso ya lo has dicho"),
         ("thanks", "ca", r"(moltes |mil )?(gracies|merces)|(t'ho|us ho) agraeixo|molt amable|agrait|agraida"),
         ("thanks", "es", r"(muchas |mil )?gracias|te lo agradezco|muy amable|agradecid[oa]"),
         ("thanks", None, r"merci|thanks|thank you|thx"),
-        ("bye", "ca", r"adeu( siau)?|siau|a reveure|fins (aviat|ara|despres|dema|la proxima|la propera|una altra|un altre dia)|"
-                      r"passi?-?ho be|que (vagi|vagis) be|bona (nit|tarda) i fins \w+|ens veiem|ja (en )?parl\w+"),
+        ("bye", "ca", r"adeu( siau)?|siau|a reveure|fins (aviat|ara|despres|dema|un altre dia|una altra)|"
+                      r"(fins )?a la (propera|proxima)|passi?-?ho be|que (vagi|vagis) be|"
+                      r"(que )?(passis|passi|passa) (un )?bon dia|ens veiem|ja (en )?parl\w+"),
         ("bye", "es", r"adios|hasta (luego|pronto|manana|otra|la proxima)|nos vemos|que vaya bien|chao|chau"),
         ("bye", None, r"bye|goodbye|ciao"),
-        ("greet", "ca", r"bon (dia|vespre)|bona (tarda|nit)|bones|deu vos guard|que tal"),
-        ("greet", "es", r"buen(os|as) (dias|tardes|noches)|buenas|que tal"),
-        ("greet", None, r"hola+|holi|ei+|ep|eps|epa|uep|hey|hi|hello|salut|salutacions|saludos"),
-        ("chitchat", "ca", r"com (estas|esta|va|anem|vas|et dius|et diuen|et crides)|i tu|qui ets|que ets|quin (es el teu )?nom|"
+        ("greet", "ca", r"bon (dia|vespre)|bona (tarda|nit)|bones|deu vos guard"),
+        ("greet", "es", r"buen(os|as) (dias|tardes|noches)|buenas"),
+        ("greet", None, r"hola+|holi|ei+|ep|eps|epa|uep|hey|hi|hello|salut|salutacions|saludos|que tal"),
+        ("help", "ca", r"(en )?que (em )?(pots|saps) (fer|ajudar|respondre)|(per a |per )?que serveixes|de que serveixes|"
+                       r"que (et|li) puc preguntar|quines (coses|preguntes) (et puc preguntar|respons)|ajuda'?m?"),
+        ("help", "es", r"(en )?que (me )?(puedes|sabes) (hacer|ayudar|responder)|para que sirves|que te puedo preguntar|"
+                       r"ayuda(me)?"),
+        ("help", None, r"help"),
+        ("name", "ca", r"(em dic|el meu nom es|em diuen) [\w·'-]+"),
+        ("name", "es", r"(me llamo|mi nombre es) [\w·'-]+"),
+        ("chitchat", "ca", r"com (estas|esta|va|anem|vas)|i tu|qui ets|que ets|(quin|tens|has) (es el teu )?nom|"
+                           r"com (et|te) (dius|diuen|criden)|quin nom (tens|t'han posat)|"
                            r"ets (un |una )?(bot|robot|persona|huma|humana|maquina|maquina)|"
-                           r"estic (be|molt be|genial|malament|trist[a]?|cansat|cansada|fatal)|fa (fred|calor|sol|fresca|fresqueta|bo)|"
-                           r"quina hora es|que fas|m'agrades|ho fas (molt )?be|ets (molt )?(maco|maca|simpatic|simpatica|guai)"),
-        ("chitchat", "es", r"como (estas|esta|va|te llamas)|y tu|quien eres|que eres|eres (un |una )?(bot|robot|persona|humano|humana|maquina)|"
-                           r"estoy (bien|muy bien|genial|mal|triste|cansado|cansada|fatal)|hace (frio|calor|sol)|"
-                           r"que hora es|que haces|me gustas|lo haces (muy )?bien"),
-        ("ack", None, r"d'acord|entesos|perfecte|perfecto|vale|val|ok|okey|genial|molt be|muy bien|entendido|entes|clar|claro|"
-                      r"si|no|de res|de nada"),
+                           r"(tens|quina) hora( es| tens)?|(dir|dius) l'hora|que fas|fa (fred|calor|sol|fresca|fresqueta|bo)"),
+        ("chitchat", "es", r"como (estas|esta|va|te llamas)|y tu|quien eres|que eres|tienes nombre|"
+                           r"eres (un |una )?(bot|robot|persona|humano|humana|maquina)|que hora es|que haces|"
+                           r"hace (frio|calor|sol)"),
+        ("mood", None, r"(estic|estoy|em sento|me siento) (molt |muy )?\w+|malament|fatal|de pena|trist[ae]?|"
+                       r"(no gaire|gens) be|anar (fent|tirant)|anem (fent|tirant)|fantastic|psе|pse|ps+e"),
+        ("praise", None, r"(ets|eres) (molt |muy |una |un )?(maco|maca|mono|mona|monada|simpatic\w*|guai|bufo|crack|genial)|"
+                         r"m'agrades|me gustas|(ho|lo) (fas|haces) (molt |muy )?be[n]?|funciones (molt )?be|"
+                         r"te'n surts( molt)? be|que (xulo|guai|bonic)"),
+        ("more", "ca", r"(tinc|et vull fer|vull fer-te) (una altra|mes) pregunt\w*|(vull|et vull|puc) preguntar(-te)? (mes|una altra)\w*"),
+        ("more", "es", r"(tengo|quiero hacerte) (otra|mas) pregunt\w*"),
+        ("ack", None, r"d'acord|entesos|perfect[eo]|vale|val|ok|okey|oquei|genial|super|molt be|muy bien|entendido|entes|"
+                      r"(es )?clar[o]?|(i|oi) tant|correcte|exact[eo]|afirmatiu|si|no|de res|de nada|"
+                      r"(no ho|crec que no|creo que no)|en absolut|de cap manera|para nada"),
     )
 )
+# a message that speaks of self-harm always gets the helplines, however long it is
+_CRISIS = re.compile(r"(?<![\w·])((em )?vull morir|me quiero morir|suicid\w*|matar-me|matarme|treure'm la vida|"
+                     r"quitarme la vida|no vull viure|no quiero vivir)(?![\w·])")
 # what may be left around small-talk phrases without making it a question
 _FILLER = frozenset(
-    "a al amb and bé be com de del doncs el els em en es et ets eres eh és hi i jo la les lo me molt muy "
-    "oi per pues que què si sí sr sra senyor senyora señor señora soc sóc tu un una vosaltres y ya ja ".split()
-    + ["isac", "bot", "xat", "chat", "amic", "amiga", "amigo", "tothom", "todos"]
+    "a ai al amb and be bé caram com de del doncs el els em en es et ets eres eh és hi i jo la les lo me mira molt "
+    "muy oi per pfff pff pues que què si sí sr sra senyor senyora señor señora soc sóc tu un una vosaltres y ya ja "
+    "isac bot xat chat xatbot chatbot amic amiga amigo tothom todos favor".split()
 )
-_ORDER = ("insult", "thanks", "bye", "greet", "chitchat", "ack")
+_ORDER = ("insult", "frustration", "thanks", "bye", "help", "name", "greet", "chitchat", "mood", "praise", "more", "ack")
 _WORD_RE = re.compile(r"[\w·']+")
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD_RE.findall(fold(text).replace("’", "'")))
 
 
 def small_talk(text: str) -> SmallTalk | None:
     """The small-talk kind of a message that carries nothing else, or None."""
     low = fold(text).replace("’", "'")
+    if _CRISIS.search(low):
+        return SmallTalk("crisis", None)
     words = _WORD_RE.findall(low)
     if not words or len(words) > 12:
         return None
@@ -161,9 +192,9 @@ def small_talk(text: str) -> SmallTalk | None:
     kinds = {k for k, _ in found}
     left = [w for w in _WORD_RE.findall(rest) if w.strip("'") not in _FILLER]
     # an insult in a short message is answered as such; any other leftover word is a topic
-    if left and not ("insult" in kinds and len(words) <= 6):
+    if left and not ("insult" in kinds and len(words) <= 8):
         return None
-    if kinds == {"ack"} and len(words) > 3:
+    if kinds <= {"ack", "mood"} and len(words) > 4:
         return None
     kind = next(k for k in _ORDER if k in kinds)
     langs = {lang for _, lang in found if lang}
@@ -178,9 +209,20 @@ SMALL_TALK_REPLIES = {
     "bye": {"ca": "Adéu! Que vagi bé.", "es": "¡Adiós! Que vaya bien."},
     "insult": {"ca": "Sento no haver-te ajudat prou. Digues-me quin tràmit busques i ho torno a provar, o truca al 010.",
                "es": "Siento no haberte ayudado lo suficiente. Dime qué trámite buscas y lo vuelvo a intentar, o llama al 010."},
+    "frustration": {"ca": "Perdona. Prova de dir-m'ho amb altres paraules o amb el nom del tràmit. També et poden atendre al 010.",
+                    "es": "Perdona. Prueba a decírmelo con otras palabras o con el nombre del trámite. También te pueden atender en el 010."},
+    "help": {"ca": "Et puc orientar sobre tràmits i serveis de l'Ajuntament de Terrassa: què cal, quant costa, on es fa i quins terminis té. Per exemple: «com m'empadrono?»",
+             "es": "Te puedo orientar sobre trámites y servicios del Ayuntamiento de Terrassa: qué hace falta, cuánto cuesta, dónde se hace y qué plazos tiene. Por ejemplo: «¿cómo me empadrono?»"},
+    "name": {"ca": "Encantat! En què et puc ajudar?", "es": "¡Encantado! ¿En qué te puedo ayudar?"},
     "chitchat": {"ca": "Sóc l'isac, un assistent automàtic de l'Ajuntament de Terrassa. Et puc ajudar amb tràmits i serveis municipals.",
                  "es": "Soy isac, un asistente automático del Ayuntamiento de Terrassa. Te puedo ayudar con trámites y servicios municipales."},
+    "mood": {"ca": "Gràcies per dir-m'ho. Si et puc ajudar amb algun tràmit o servei municipal, pregunta'm.",
+             "es": "Gracias por contármelo. Si te puedo ayudar con algún trámite o servicio municipal, pregúntame."},
+    "praise": {"ca": "Moltes gràcies! Què més vols saber?", "es": "¡Muchas gracias! ¿Qué más quieres saber?"},
+    "more": {"ca": "Endavant, pregunta'm.", "es": "Adelante, pregúntame."},
     "ack": {"ca": "D'acord. Vols saber alguna cosa més?", "es": "De acuerdo. ¿Quieres saber algo más?"},
+    "crisis": {"ca": "Si estàs passant un moment molt difícil, no estàs sol: truca al 024 (atenció a la conducta suïcida, gratuït, 24 hores) o al 112 si és una urgència.",
+               "es": "Si estás pasando un momento muy difícil, no estás solo: llama al 024 (atención a la conducta suicida, gratuito, 24 horas) o al 112 si es una urgencia."},
 }
 
 # -- follow-ups -----------------------------------------------------------------------------
@@ -250,20 +292,22 @@ class Chat:
     unanswered: JsonlLog
     max_chars: int = 500
     _aspects: frozenset[str] = field(default=frozenset(), init=False)
+    _titles: dict[str, Entry] = field(default_factory=dict, init=False)
 
     def __post_init__(self):
         analyzer = self.engine.index.analyzer
         words = _ASPECT_WORDS.split()
         self._aspects = frozenset(t for lang in ("ca", "es") for t in analyzer.terms(words, lang))
+        # a title sent as a message (a related-procedure button) names its entry outright
+        self._titles = {_key(t): e for e in self.engine.index.entries for t in e.title.values()}
 
     # -- the turn -------------------------------------------------------------------------
     def reply(self, message: str, session_id: str | None = None, option_id: str | None = None) -> ChatTurn:
         text = check_query(message, self.max_chars)  # QueryError: the caller answers 422
         session = self.store.get(session_id) or self.store.new()
-        n_words = len(text.split())
-        lang = session.lang if (n_words <= 2 and session.lang) else self._lang(text)
-
+        lang = self._lang(text, session.lang)
         option = self.engine.index.entry(option_id) if option_id else None
+        option = option or self._titles.get(_key(text))
         talk = None if option else small_talk(text)
         if option is not None:
             reply = self._entry_reply(option, session.question or text, lang)
@@ -281,7 +325,9 @@ class Chat:
         return ChatTurn(session.id, reply)
 
     @staticmethod
-    def _lang(text: str) -> str:
+    def _lang(text: str, session_lang: str | None) -> str:
+        if len(text.split()) <= 2:
+            return "es" if _SHORT_ES.search(text) else (session_lang or "ca")
         return "es" if detect(text) == "es" else "ca"
 
     def is_followup(self, text: str, lang: str) -> bool:
@@ -294,7 +340,7 @@ class Chat:
     def _new_question(self, text: str, lang: str, session: Session) -> tuple[ChatReply, Session]:
         # a new topic resets what the conversation was about
         session = replace(session, entry_id=None, options=(), question="")
-        answer = self.engine.answer(text, lang=lang if len(text.split()) <= 2 else None)
+        answer = self.engine.answer(text, lang=lang)
         lang = answer.lang
         if answer.status is AnswerStatus.ANSWER and answer.entry is not None:
             reply = self._card_reply(answer.entry, answer.section, answer.text, lang)
