@@ -106,6 +106,7 @@ class SessionStore:
 class SmallTalk:
     kind: str  # a key of SMALL_TALK_REPLIES
     lang: str | None  # "ca" or "es" when the words settle it
+    alone: bool = True  # False: an insult around a question, which still deserves an answer
 
 
 # folded text; (kind, language the words give away, pattern). Written for this assistant,
@@ -137,19 +138,24 @@ _SMALL_TALK: tuple[tuple[str, str | None, re.Pattern], ...] = tuple(
         ("help", None, r"help"),
         ("name", "ca", r"(em dic|el meu nom es|em diuen) [\w·'-]+"),
         ("name", "es", r"(me llamo|mi nombre es) [\w·'-]+"),
-        ("chitchat", "ca", r"com (estas|esta|va|anem|vas)|i tu|qui ets|que ets|(quin|tens|has) (es el teu )?nom|"
-                           r"com (et|te) (dius|diuen|criden)|quin nom (tens|t'han posat)|"
+        ("chitchat", "ca", r"com (estas|esta|va|anem|vas)|i tu|qui ets|que ets|(quin|tens|has) (es el teu )?nom( tens)?|"
+                           r"com (et|te) (dius|diuen|criden)|quin nom (tens|t'han posat)|t'han posat nom|qui (t'ha fet|et va fer)|"
+                           r"(estic parlant|parlo) amb (un |una )?(bot|robot|persona|maquina|huma|humana)|"
                            r"ets (un |una )?(bot|robot|persona|huma|humana|maquina|maquina)|"
-                           r"(tens|quina) hora( es| tens)?|(dir|dius) l'hora|que fas|fa (fred|calor|sol|fresca|fresqueta|bo)"),
-        ("chitchat", "es", r"como (estas|esta|va|te llamas)|y tu|quien eres|que eres|tienes nombre|"
+                           r"(tens|quina) hora( es| tens)?|((em )?(pots|podries) )?(dir|dius) l'hora|que fas|fa (fred|calor|sol|fresca|fresqueta|bo)"),
+        ("chitchat", "es", r"como (estas|esta|va|te llamas)|y tu|quien eres|que eres|tienes nombre|quien te ha hecho|"
+                           r"(estoy hablando|hablo) con (un |una )?(bot|robot|persona|maquina|humano|humana)|"
                            r"eres (un |una )?(bot|robot|persona|humano|humana|maquina)|que hora es|que haces|"
                            r"hace (frio|calor|sol)"),
-        ("mood", None, r"(estic|estoy|em sento|me siento) (molt |muy )?\w+|malament|fatal|de pena|trist[ae]?|"
-                       r"(no gaire|gens) be|anar (fent|tirant)|anem (fent|tirant)|fantastic|psе|pse|ps+e"),
+        ("mood", None, r"(estic|estoy|em sento|me siento) (molt |muy |una mica |un poco )?(be|bien|malament|mal|fatal|genial|"
+                       r"trist[ae]?|cansad[ao]|cansat|cansada|content[a]?|contento|fart[a]?|hart[ao]|deprimid[ao]|feli[cz])|"
+                       r"malament|fatal|de pena|trist[ae]?|(no gaire|gens) be|anar (fent|tirant)|anem (fent|tirant)|"
+                       r"fantastic|ps+e"),
         ("praise", None, r"(ets|eres) (molt |muy |una |un )?(maco|maca|mono|mona|monada|simpatic\w*|guai|bufo|crack|genial)|"
                          r"m'agrades|me gustas|(ho|lo) (fas|haces) (molt |muy )?be[n]?|funciones (molt )?be|"
                          r"te'n surts( molt)? be|que (xulo|guai|bonic)"),
-        ("more", "ca", r"(tinc|et vull fer|vull fer-te) (una altra|mes) pregunt\w*|(vull|et vull|puc) preguntar(-te)? (mes|una altra)\w*"),
+        ("more", "ca", r"(encara )?(tinc|et vull fer|vull fer-te|et puc fer) (una altra|mes) pregunt\w*|"
+                       r"(et |t'he de |vull |et vull |puc |et puc )?preguntar(-te)? (mes|una altra) (coses|cosa)"),
         ("more", "es", r"(tengo|quiero hacerte) (otra|mas) pregunt\w*"),
         ("ack", None, r"d'acord|entesos|perfect[eo]|vale|val|ok|okey|oquei|genial|super|molt be|muy bien|entendido|entes|"
                       r"(es )?clar[o]?|(i|oi) tant|correcte|exact[eo]|afirmatiu|si|no|de res|de nada|"
@@ -157,7 +163,7 @@ _SMALL_TALK: tuple[tuple[str, str | None, re.Pattern], ...] = tuple(
     )
 )
 # a message that speaks of self-harm always gets the helplines, however long it is
-_CRISIS = re.compile(r"(?<![\w·])((em )?vull morir|me quiero morir|suicid\w*|matar-me|matarme|treure'm la vida|"
+_CRISIS = re.compile(r"(?<![\w·])((em )?vull morir(?!(-me)? de riure)|me quiero morir|suicid\w*|matar-me|matarme|treure'm la vida|"
                      r"quitarme la vida|no vull viure|no quiero vivir)(?![\w·])")
 # what may be left around small-talk phrases without making it a question
 _FILLER = frozenset(
@@ -190,15 +196,14 @@ def small_talk(text: str) -> SmallTalk | None:
     if not found:
         return None
     kinds = {k for k, _ in found}
-    left = [w for w in _WORD_RE.findall(rest) if w.strip("'") not in _FILLER]
-    # an insult in a short message is answered as such; any other leftover word is a topic
-    if left and not ("insult" in kinds and len(words) <= 8):
-        return None
+    langs = {lang for _, lang in found if lang}
+    lang = langs.pop() if len(langs) == 1 else None
+    # any other leftover word is a topic: "hola, com m'empadrono?" is a question
+    if [w for w in _WORD_RE.findall(rest) if w.strip("'") not in _FILLER]:
+        return SmallTalk("insult", lang, alone=False) if "insult" in kinds else None
     if kinds <= {"ack", "mood"} and len(words) > 4:
         return None
-    kind = next(k for k in _ORDER if k in kinds)
-    langs = {lang for _, lang in found if lang}
-    return SmallTalk(kind, langs.pop() if len(langs) == 1 else None)
+    return SmallTalk(next(k for k in _ORDER if k in kinds), lang)
 
 
 SMALL_TALK_REPLIES = {
@@ -309,7 +314,10 @@ class Chat:
         option = self.engine.index.entry(option_id) if option_id else None
         option = option or self._titles.get(_key(text))
         talk = None if option else small_talk(text)
-        if option is not None:
+        if talk is not None and not talk.alone:
+            # answer the question inside an insult; only when there is none, reply to the tone
+            reply, session = self._new_question(text, lang, session, insult=True)
+        elif option is not None:
             reply = self._entry_reply(option, session.question or text, lang)
             session = replace(session, entry_id=option.id, options=(), question="")
         elif talk is not None:
@@ -337,11 +345,16 @@ class Chat:
         tokens = self.engine.index.analyzer.analyse(text, lang, expand=False).tokens
         return all(t in self._aspects for t in tokens)
 
-    def _new_question(self, text: str, lang: str, session: Session) -> tuple[ChatReply, Session]:
+    def _new_question(self, text: str, lang: str, session: Session, insult: bool = False) -> tuple[ChatReply, Session]:
         # a new topic resets what the conversation was about
         session = replace(session, entry_id=None, options=(), question="")
         answer = self.engine.answer(text, lang=lang)
         lang = answer.lang
+        if insult:
+            # around an insult, only a question that shares words with an entry is taken as one
+            top = answer.result.candidates[0] if answer.result and answer.result.candidates else None
+            if answer.status is AnswerStatus.NONE or top is None or top.bm25 <= 0:
+                return ChatReply(SMALL_TALK_REPLIES["insult"][lang], "smalltalk", lang), session
         if answer.status is AnswerStatus.ANSWER and answer.entry is not None:
             reply = self._card_reply(answer.entry, answer.section, answer.text, lang)
             return reply, replace(session, entry_id=answer.entry.id)

@@ -1,8 +1,12 @@
 """Calibrated confidence: a logistic model over retrieval features, fitted on eval/dev.
 
 The fused score of RRF or a convex combination is a rank signal, not a probability.
-``Calibrator`` maps the features of a result (top score, margin over the runner-up,
-each retriever's own top score, whether they agree) to P(top entry is right).
+``Calibrator`` maps the features of a result to P(the top entry is the right answer):
+
+- ``p_top``, ``p_margin``: softmax share of the best entry and its lead over the second;
+- ``dense_question``: how close the query is to the nearest citizen question we know;
+- ``oos_gap``: how much closer it is to an out-of-scope example (DNI, weather...) than that;
+- ``known``: the share of the query's terms the knowledge base contains (gibberish → 0).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-FEATURES = ("top", "margin", "dense_top", "bm25_top", "agree")
+FEATURES = ("p_top", "p_margin", "dense_question", "oos_gap", "known")
 DEFAULT_PATH = Path(__file__).with_name("calibration.json")
 
 
@@ -21,9 +25,11 @@ DEFAULT_PATH = Path(__file__).with_name("calibration.json")
 class Calibrator:
     weights: tuple[float, ...]
     bias: float
+    mean: tuple[float, ...] = (0.0,) * len(FEATURES)
+    scale: tuple[float, ...] = (1.0,) * len(FEATURES)
 
     def __call__(self, features: dict[str, float]) -> float:
-        x = np.array([features[f] for f in FEATURES], dtype=np.float64)
+        x = (np.array([features[f] for f in FEATURES]) - self.mean) / self.scale
         z = float(np.dot(self.weights, x) + self.bias)
         return float(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
 
@@ -31,13 +37,16 @@ class Calibrator:
     def load(cls, path: Path = DEFAULT_PATH) -> "Calibrator":
         try:
             data = json.loads(Path(path).read_text())
-            return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]))
-        except (OSError, ValueError, KeyError):
-            # uncalibrated fallback: leans on the fused score and the margin
-            return cls((4.0, 8.0, 1.0, 1.0, 1.0), -3.5)
+            if tuple(data["features"]) != FEATURES:
+                raise ValueError("calibration was fitted on other features")
+            return cls(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]), tuple(data["scale"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            # untuned fallback: confident when one entry dominates and the words are known
+            return cls((4.0, 4.0, 20.0, -40.0, 2.0), -22.0)
 
     def save(self, path: Path = DEFAULT_PATH, **extra) -> None:
-        data = {"features": FEATURES, "weights": list(self.weights), "bias": self.bias, **extra}
+        data = {"features": FEATURES, "weights": list(self.weights), "bias": self.bias,
+                "mean": list(self.mean), "scale": list(self.scale), **extra}
         Path(path).write_text(json.dumps(data, indent=2) + "\n")
 
 
@@ -49,19 +58,21 @@ def tuned_values(path: Path = DEFAULT_PATH) -> dict:
         return {}
 
 
-def fit(X: np.ndarray, y: np.ndarray, *, l2: float = 1e-2, steps: int = 3000, lr: float = 0.5) -> Calibrator:
-    """Plain L2-regularised logistic regression by gradient descent (no sklearn needed)."""
+def fit(X: np.ndarray, y: np.ndarray, *, l2: float = 1e-2, steps: int = 4000, lr: float = 0.5) -> Calibrator:
+    """L2-regularised logistic regression on standardised features (no sklearn needed)."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    w = np.zeros(X.shape[1])
+    mean = X.mean(axis=0)
+    scale = np.where(X.std(axis=0) > 1e-9, X.std(axis=0), 1.0)
+    Z = (X - mean) / scale
+    w = np.zeros(Z.shape[1])
     b = 0.0
-    n = len(y)
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(X @ w + b, -30, 30)))
+        p = 1.0 / (1.0 + np.exp(-np.clip(Z @ w + b, -30, 30)))
         g = p - y
-        w -= lr * (X.T @ g / n + l2 * w)
+        w -= lr * (Z.T @ g / len(y) + l2 * w)
         b -= lr * g.mean()
-    return Calibrator(tuple(float(v) for v in w), float(b))
+    return Calibrator(tuple(map(float, w)), float(b), tuple(map(float, mean)), tuple(map(float, scale)))
 
 
 def reliability(probs: np.ndarray, labels: np.ndarray, bins: int = 10) -> list[dict]:
@@ -73,6 +84,6 @@ def reliability(probs: np.ndarray, labels: np.ndarray, bins: int = 10) -> list[d
     for lo, hi in zip(edges[:-1], edges[1:]):
         mask = (probs >= lo) & ((probs < hi) if hi < 1 else (probs <= hi))
         if mask.any():
-            out.append({"lo": round(lo, 2), "hi": round(hi, 2), "n": int(mask.sum()),
+            out.append({"lo": round(float(lo), 2), "hi": round(float(hi), 2), "n": int(mask.sum()),
                         "confidence": float(probs[mask].mean()), "accuracy": float(labels[mask].mean())})
     return out

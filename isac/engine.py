@@ -1,4 +1,4 @@
-"""The query engine: analyse → BM25 + dense → aggregate to entries → fuse → decide."""
+"""The query engine: analyse → BM25 + dense → entry features → fuse or rerank → decide."""
 
 from __future__ import annotations
 
@@ -13,14 +13,8 @@ from isac.fusion import FusionMode, fuse, normalise_bm25, normalise_dense
 from isac.index import Index
 from isac.intent import detect_intent
 from isac.language import detect
-from isac.records import (
-    AnalysedQuery,
-    Answer,
-    AnswerStatus,
-    Candidate,
-    PassageKind,
-    SearchResult,
-)
+from isac.ranking import FEATURE_NAMES, LinearReranker, PassageLayout, entry_features, top_mean
+from isac.records import AnalysedQuery, Answer, AnswerStatus, Candidate, PassageKind, SearchResult
 
 
 class QueryError(ValueError):
@@ -30,24 +24,32 @@ class QueryError(ValueError):
 @dataclass(frozen=True)
 class EngineConfig:
     fusion: FusionMode = FusionMode.CONVEX
-    alpha: float = 0.6
+    alpha: float = 0.4
     rrf_k: int = 60
-    bm25_saturation: float = 8.0
+    # passages per entry averaged for the entry's BM25 and dense scores (1 = best only)
+    agg_k: int = 3
+    bm25_saturation: float = 12.0
     dense_floor: float = 0.75
     dense_ceil: float = 0.95
     answer_threshold: float = 0.35
-    clarify_margin: float = 0.03
+    clarify_margin: float = 0.0
+    # how much closer to an out-of-scope example than to any entry question means "not ours"
+    oos_margin: float = 0.0
     spelling: bool = True
     synonyms: bool = True
     # match queries against the entries' alternative questions (ablation switch)
     questions: bool = True
+    rerank: bool = True
+    rerank_weights: tuple[float, ...] = ()
     max_query_chars: int = 500
 
     @classmethod
     def tuned(cls) -> "EngineConfig":
         """Defaults overlaid with what `isac tune` fitted on eval/dev."""
-        known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in tuned_values().items() if k in known})
+        values = tuned_values()
+        if "rerank_weights" in values:
+            values["rerank_weights"] = tuple(values["rerank_weights"])
+        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
 
     @classmethod
     def from_settings(cls, settings) -> "EngineConfig":
@@ -59,6 +61,17 @@ class EngineConfig:
             if getattr(settings, key) is not None:
                 explicit[key] = getattr(settings, key)
         return replace(cls.tuned(), **explicit)
+
+
+@dataclass(frozen=True)
+class PassageScores:
+    """The expensive half of a search, kept so tuning can re-rank without re-encoding."""
+
+    query: AnalysedQuery
+    bm25: np.ndarray
+    dense: np.ndarray
+    oos: np.ndarray  # similarity to each out-of-scope example
+    timings: dict
 
 
 def check_query(text: object, max_chars: int) -> str:
@@ -84,13 +97,10 @@ class Engine:
         self.config = config or EngineConfig.tuned()
         self.calibrator = calibrator or Calibrator.load()
         self._vocab = index.bm25.vocab_dict
-        self._n_entries = len(index.entries)
         self._ids = [e.id for e in index.entries]
-        self._entry_passages = {
-            e.id: np.flatnonzero(index.passage_entry == i) for i, e in enumerate(index.entries)
-        }
-        self._terms_cache: dict[int, frozenset[str]] = {}
+        self._layout = PassageLayout.build(index.passage_entry, [p.kind for p in index.passages], len(self._ids))
         self._is_question = np.array([p.kind is PassageKind.QUESTION for p in index.passages])
+        self._terms_cache: dict[int, frozenset[str]] = {}
 
     # -- stages ------------------------------------------------------------------------
     def analyse(self, text: str, lang: str | None = None, config: EngineConfig | None = None) -> AnalysedQuery:
@@ -98,12 +108,9 @@ class Engine:
         lang = lang or detect(text)
         repair = self.index.speller.repair if cfg.spelling else None
         a = self.index.analyzer.analyse(text, lang, repair=repair, expand=cfg.synonyms)
-        return AnalysedQuery(text, lang, a.tokens, a.corrections, a.synonyms)
-
-    def _entry_max(self, passage_scores: np.ndarray) -> np.ndarray:
-        best = np.full(self._n_entries, -np.inf, dtype=np.float64)
-        np.maximum.at(best, self.index.passage_entry, passage_scores)
-        return best
+        base = a.tokens[: a.n_base]
+        known = sum(t in self._vocab for t in base) / len(base) if base else 0.0
+        return AnalysedQuery(text, lang, a.tokens, a.corrections, a.synonyms, known)
 
     def _bm25(self, tokens: tuple[str, ...]) -> np.ndarray:
         known = [t for t in tokens if t in self._vocab]
@@ -111,18 +118,7 @@ class Engine:
             return np.zeros(len(self.index.passages), dtype=np.float64)
         return np.asarray(self.index.bm25.get_scores(known), dtype=np.float64)
 
-    def _dense(self, text: str) -> np.ndarray:
-        q = self.encoder.encode_queries([text]).astype(np.float32)
-        n = self.index.faiss_index.ntotal
-        scores, ids = self.index.faiss_index.search(q, n)
-        out = np.empty(n, dtype=np.float64)
-        out[ids[0]] = scores[0]
-        return out
-
-    # -- public API --------------------------------------------------------------------
-    def score_passages(self, text: str, lang: str | None = None,
-                       config: EngineConfig | None = None) -> tuple[AnalysedQuery, np.ndarray, np.ndarray, dict]:
-        """The expensive half of a search: analysis, BM25 and the encoder, per passage."""
+    def score_passages(self, text: str, lang: str | None = None, config: EngineConfig | None = None) -> PassageScores:
         cfg = config or self.config
         text = check_query(text, cfg.max_query_chars)
         t0 = time.perf_counter()
@@ -133,33 +129,44 @@ class Engine:
         dense_text = text
         for wrong, right in query.corrections:
             dense_text = re.sub(rf"\b{re.escape(wrong)}\b", right, dense_text, flags=re.IGNORECASE)
-        p_dense = self._dense(dense_text)
+        q = self.encoder.encode_queries([dense_text]).astype(np.float32)
+        n = self.index.faiss_index.ntotal
+        scores, pids = self.index.faiss_index.search(q, n)
+        p_dense = np.empty(n, dtype=np.float64)
+        p_dense[pids[0]] = scores[0]
+        oos = self.index.oos_vectors @ q[0] if len(self.index.oos_vectors) else np.zeros(0)
         t3 = time.perf_counter()
         timings = {"analyse": (t1 - t0) * 1e3, "bm25": (t2 - t1) * 1e3, "dense": (t3 - t2) * 1e3}
-        return query, p_bm25, p_dense, timings
+        return PassageScores(query, p_bm25, p_dense, oos.astype(np.float64), timings)
 
     def search(self, text: str, k: int = 5, lang: str | None = None,
                config: EngineConfig | None = None) -> SearchResult:
         cfg = config or self.config
-        query, p_bm25, p_dense, timings = self.score_passages(text, lang, cfg)
-        return self.rank(query, p_bm25, p_dense, k, cfg, timings)
+        return self.rank(self.score_passages(text, lang, cfg), k, cfg)
 
-    def rank(self, query: AnalysedQuery, p_bm25: np.ndarray, p_dense: np.ndarray, k: int,
-             cfg: EngineConfig, timings: dict | None = None) -> SearchResult:
-        """The cheap half: aggregate passages to entries, fuse, pick passages, calibrate."""
-        t3 = time.perf_counter()
-        ids = self._ids
+    def rank(self, ps: PassageScores, k: int, cfg: EngineConfig | None = None) -> SearchResult:
+        """The cheap half: passages → entry features → fused or reranked entries → confidence."""
+        cfg = cfg or self.config
+        t0 = time.perf_counter()
+        p_bm25, p_dense = ps.bm25, ps.dense
         if not cfg.questions:
             p_bm25 = np.where(self._is_question, 0.0, p_bm25)
             p_dense = np.where(self._is_question, -1.0, p_dense)
-        e_bm25 = self._entry_max(p_bm25)
-        e_dense = self._entry_max(p_dense)
+        lo = -1e9
+        e_bm25 = top_mean(self._layout.gather(p_bm25, lo), cfg.agg_k, lo)
+        e_dense = top_mean(self._layout.gather(p_dense, lo), cfg.agg_k, lo)
+        ids = self._ids
         bm25_raw = {ids[i]: float(s) for i, s in enumerate(e_bm25) if s > 0}
-        dense_raw = {ids[i]: float(s) for i, s in enumerate(e_dense)}
-        bm25_n = normalise_bm25(bm25_raw, cfg.bm25_saturation)
-        dense_n = normalise_dense(dense_raw, cfg.dense_floor, cfg.dense_ceil)
-        if cfg.fusion is FusionMode.CONVEX:
-            ranking = fuse(bm25_n, dense_n, cfg.fusion, alpha=cfg.alpha)
+        dense_raw = dict(zip(ids, map(float, e_dense)))
+        if cfg.rerank and cfg.rerank_weights:
+            X = entry_features(self._layout, p_bm25, p_dense, saturation=cfg.bm25_saturation,
+                               floor=cfg.dense_floor, ceil=cfg.dense_ceil)
+            final = LinearReranker(cfg.rerank_weights).scores(X)
+            ranking = sorted(zip(ids, map(float, final)), key=lambda kv: (-kv[1], kv[0]))
+        elif cfg.fusion is FusionMode.CONVEX:
+            ranking = fuse(normalise_bm25(bm25_raw, cfg.bm25_saturation),
+                           normalise_dense(dense_raw, cfg.dense_floor, cfg.dense_ceil),
+                           cfg.fusion, alpha=cfg.alpha)
         else:
             ranking = fuse(bm25_raw, dense_raw, cfg.fusion, alpha=cfg.alpha, rrf_k=cfg.rrf_k)
         bm25_rank = {e: r for r, e in enumerate(sorted(bm25_raw, key=lambda e: -bm25_raw[e]), 1)}
@@ -169,28 +176,54 @@ class Engine:
         span = max(cfg.dense_ceil - cfg.dense_floor, 1e-6)
         p_blend = cfg.alpha * np.clip((p_dense - cfg.dense_floor) / span, 0, 1) \
             + (1 - cfg.alpha) * p_bm25 / (p_bm25 + cfg.bm25_saturation)
-        qtokens = set(query.tokens)
+        qtokens = set(ps.query.tokens)
+        position = {e: i for i, e in enumerate(ids)}
         candidates = []
         for entry_id, score in ranking[:k]:
-            pids = self._entry_passages[entry_id]
+            slots = self._layout.slots[position[entry_id]]
+            pids = slots[slots >= 0]
             passage = self.index.passages[int(pids[np.argmax(p_blend[pids])])]
-            matched = tuple(sorted(qtokens & self._passage_terms(passage.pid)))
             candidates.append(Candidate(
                 entry_id=entry_id, score=float(score),
                 bm25=float(bm25_raw.get(entry_id, 0.0)), dense=float(dense_raw.get(entry_id, 0.0)),
                 bm25_rank=bm25_rank.get(entry_id),
                 # "found by dense" means it was in the dense top 50, not merely scored
                 dense_rank=dense_rank[entry_id] if dense_rank.get(entry_id, 999) <= 50 else None,
-                passage=passage, matched_terms=matched,
+                passage=passage, matched_terms=tuple(sorted(qtokens & self._passage_terms(passage.pid))),
             ))
-        top = candidates[0].entry_id if candidates else None
-        second = candidates[1].entry_id if len(candidates) > 1 else None
-        feats = self.features(top, second, bm25_n, dense_n, bm25_rank, dense_rank, cfg.alpha)
+        # reranked and convex scores share one scale; raw BM25 and RRF scales are normalised away
+        unit_scale = (cfg.rerank and bool(cfg.rerank_weights)) or cfg.fusion is FusionMode.CONVEX
+        feats, route = self._features(ps, ranking, p_dense, unit_scale)
         confidence = self.calibrator(feats)
-        timings = dict(timings or {})
-        timings["fuse"] = (time.perf_counter() - t3) * 1e3
+        timings = dict(ps.timings)
+        timings["rank"] = (time.perf_counter() - t0) * 1e3
         timings["total"] = sum(timings.values())
-        return SearchResult(query, tuple(candidates), confidence, timings, feats)
+        oos_topic = route if feats["oos_gap"] > cfg.oos_margin else None
+        return SearchResult(ps.query, tuple(candidates), confidence, timings, feats, oos_topic)
+
+    def _features(self, ps: PassageScores, ranking: list[tuple[str, float]], p_dense: np.ndarray,
+                  unit_scale: bool):
+        """What the confidence model sees; independent of the fusion mode's score scale."""
+        scores = np.array([s for _, s in ranking]) if ranking else np.zeros(2)
+        if len(scores) < 2:
+            scores = np.append(scores, [0.0, 0.0])[:2]
+        spread = scores - scores.max()
+        z = 10.0 * spread / (1.0 if unit_scale else np.abs(scores).max() + 1e-9)
+        probs = np.exp(z) / np.exp(z).sum()
+        q_best = float(p_dense[self._is_question].max()) if self._is_question.any() else float(p_dense.max())
+        route, oos_best = None, 0.0
+        if len(ps.oos):
+            j = int(np.argmax(ps.oos))
+            oos_best = float(ps.oos[j])
+            route = self.index.oos_topics[int(self.index.oos_owner[j])]
+        feats = {
+            "p_top": float(probs[0]),
+            "p_margin": float(probs[0] - probs[1]),
+            "dense_question": q_best,
+            "oos_gap": oos_best - q_best if len(ps.oos) else -1.0,
+            "known": float(min(ps.query.known, 1.0)),
+        }
+        return feats, route
 
     def _passage_terms(self, pid: int) -> frozenset[str]:
         cached = self._terms_cache.get(pid)
@@ -200,32 +233,19 @@ class Engine:
             self._terms_cache[pid] = cached
         return cached
 
-    def features(self, top: str | None, second: str | None, bm25_n: dict, dense_n: dict,
-                 bm25_rank: dict, dense_rank: dict, alpha: float) -> dict[str, float]:
-        def convex(e):
-            return alpha * dense_n.get(e, 0.0) + (1 - alpha) * bm25_n.get(e, 0.0)
-
-        if top is None:
-            return {"top": 0.0, "margin": 0.0, "dense_top": 0.0, "bm25_top": 0.0, "agree": 0.0}
-        return {
-            "top": convex(top),
-            "margin": convex(top) - (convex(second) if second else 0.0),
-            "dense_top": dense_n.get(top, 0.0),
-            "bm25_top": bm25_n.get(top, 0.0),
-            "agree": float(bm25_rank.get(top) == 1 and dense_rank.get(top) == 1),
-        }
-
+    # -- decisions ---------------------------------------------------------------------
     def answer(self, text: str, lang: str | None = None, config: EngineConfig | None = None,
                result: SearchResult | None = None) -> Answer:
         cfg = config or self.config
-        result = result or self.search(text, k=max(5, 3), lang=lang, config=cfg)
-        qlang = result.query.lang
-        out_lang = "es" if qlang == "es" else "ca"
-        if not result.candidates or result.confidence < cfg.answer_threshold:
-            return Answer(AnswerStatus.NONE, result.query.text, out_lang, result.confidence, result=result)
+        result = result or self.search(text, k=5, lang=lang, config=cfg)
+        out_lang = "es" if result.query.lang == "es" else "ca"
+        if result.out_of_scope is not None or not result.candidates or result.confidence < cfg.answer_threshold:
+            return Answer(AnswerStatus.NONE, result.query.text, out_lang, result.confidence, result=result,
+                          route=result.out_of_scope)
         top = result.candidates[0]
         entry = self.index.entry(top.entry_id)
-        close = [c for c in result.candidates[1:3] if top.score - c.score < cfg.clarify_margin]
+        spread = abs(top.score) + 1e-9
+        close = [c for c in result.candidates[1:3] if (top.score - c.score) / spread < cfg.clarify_margin]
         if close:
             options = (entry, *(self.index.entry(c.entry_id) for c in close))
             return Answer(AnswerStatus.CLARIFY, result.query.text, out_lang, result.confidence,
@@ -240,14 +260,11 @@ class Engine:
         intent = detect_intent(question)
         if intent and intent in entry.sections:
             return intent, entry.sections[intent]
-        if candidate is not None and candidate.passage.kind is PassageKind.SECTION and candidate.passage.section in entry.sections:
+        if candidate is not None and candidate.passage.kind is PassageKind.SECTION \
+                and candidate.passage.section in entry.sections:
             key = candidate.passage.section
             return key, entry.sections[key]
         return None, entry.summary[lang]
-
-
-def with_config(engine: Engine, **changes) -> EngineConfig:
-    return replace(engine.config, **changes)
 
 
 def load_engine(settings) -> Engine:
@@ -257,3 +274,6 @@ def load_engine(settings) -> Engine:
 
     index = load_index(settings.index_dir, encoder_name(settings.encoder))
     return Engine(index, make_encoder(settings.encoder), EngineConfig.from_settings(settings))
+
+
+__all__ = ["Engine", "EngineConfig", "PassageScores", "QueryError", "check_query", "load_engine", "FEATURE_NAMES"]

@@ -9,6 +9,7 @@ Layout (like bm25s, a directory holding its parameters and versions)::
     index/vectors.npy     L2-normalised passage embeddings (float32)
     index/vocab.json      surface word counts, for spelling repair
     index/synonyms.json   the synonym table the analyser used
+    index/oos.json, oos_vectors.npy   out-of-scope topics and their example embeddings
 
 A build writes a sibling temporary directory and swaps it in whole, so a failed build
 never leaves a half-written index.
@@ -21,7 +22,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -32,7 +33,7 @@ from isac.knowledge import KnowledgeBase
 from isac.passages import passage_hash, split_entries
 from isac.spelling import SpellCorrector
 from isac.text import Analyzer, words
-from isac.records import Channels, Entry, Passage, PassageKind
+from isac.records import Channels, Entry, OutOfScopeTopic, Passage, PassageKind
 
 FORMAT_VERSION = 1
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}
@@ -84,6 +85,9 @@ class Index:
     analyzer: Analyzer
     speller: SpellCorrector
     passage_entry: np.ndarray  # entry position of each passage
+    oos_topics: tuple[OutOfScopeTopic, ...] = ()
+    oos_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    oos_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
     def entry(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)
@@ -154,6 +158,9 @@ def build_index(
         if progress:
             progress(min(start + batch, len(todo)), len(todo))
 
+    oos_texts = [text for t in kb.out_of_scope for _, text in t.examples]
+    oos_vectors = encoder.encode_queries(oos_texts) if oos_texts else np.zeros((0, encoder.dim), np.float32)
+
     vocab: dict[str, int] = {}
     for p in passages:
         for w in words(p.text, p.lang):
@@ -176,6 +183,8 @@ def build_index(
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         (tmp / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
         (tmp / "synonyms.json").write_text(json.dumps(kb.synonyms, ensure_ascii=False))
+        (tmp / "oos.json").write_text(json.dumps([asdict(t) for t in kb.out_of_scope], ensure_ascii=False))
+        np.save(tmp / "oos_vectors.npy", oos_vectors.astype(np.float32))
         manifest = {
             "version": FORMAT_VERSION,
             "encoder": encoder.name,
@@ -183,6 +192,7 @@ def build_index(
             "bm25": BM25_PARAMS,
             "entries": len(kb.entries),
             "passages": len(passages),
+            "out_of_scope_examples": len(oos_texts),
             "embedded": len(todo),
             "reused_embeddings": len(passages) - len(todo),
             "knowledge_hash": kb.content_hash,
@@ -260,11 +270,19 @@ def load_index(directory: Path, encoder_name: str) -> Index:
         faiss_index = faiss.read_index(str(directory / "dense.faiss"))
         vocab = json.loads((directory / "vocab.json").read_text())
         synonyms = json.loads((directory / "synonyms.json").read_text())
+        oos_topics = tuple(
+            OutOfScopeTopic(t["id"], t["where"], tuple(tuple(x) for x in t["examples"]))
+            for t in json.loads((directory / "oos.json").read_text())
+        )
+        oos_vectors = np.load(directory / "oos_vectors.npy")
     except Exception as exc:  # any unreadable part means the same thing to an operator
         raise IndexLoadError(f"index at {directory} is corrupt ({type(exc).__name__}: {exc}); run `isac build`") from exc
     n = len(passages)
     if vectors.shape != (n, manifest.get("dim")) or faiss_index.ntotal != n or len(entries) != manifest.get("entries"):
         raise IndexLoadError(f"index at {directory} is inconsistent (sizes differ from the manifest); run `isac build`")
+    oos_owner = np.array([i for i, t in enumerate(oos_topics) for _ in t.examples], dtype=np.int32)
+    if len(oos_owner) != len(oos_vectors):
+        raise IndexLoadError(f"index at {directory} has out-of-scope vectors that do not match oos.json; run `isac build`")
     position = {e.id: i for i, e in enumerate(entries)}
     try:
         passage_entry = np.array([position[p.entry_id] for p in passages], dtype=np.int32)
@@ -281,4 +299,7 @@ def load_index(directory: Path, encoder_name: str) -> Index:
         analyzer=Analyzer(synonyms),
         speller=SpellCorrector(vocab),
         passage_entry=passage_entry,
+        oos_topics=oos_topics,
+        oos_vectors=oos_vectors,
+        oos_owner=oos_owner,
     )

@@ -11,10 +11,12 @@ from urllib.parse import urlparse
 
 import yaml
 
-from isac.records import SECTION_KEYS, Channels, Entry
+from isac.records import SECTION_KEYS, Channels, Entry, OutOfScopeTopic
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SYNONYMS_FILE = "synonyms.yaml"
+OUT_OF_SCOPE_FILE = "out-of-scope.yaml"
+SPECIAL_FILES = (SYNONYMS_FILE, OUT_OF_SCOPE_FILE)
 MAX_FILE_BYTES = 256 * 1024
 REQUIRED_SECTIONS = ("what", "how")
 
@@ -47,6 +49,7 @@ class KnowledgeBase:
     entries: tuple[Entry, ...]
     synonyms: dict[str, tuple[str, ...]]
     content_hash: str
+    out_of_scope: tuple[OutOfScopeTopic, ...] = ()
 
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.entries}
@@ -231,6 +234,38 @@ def load_synonyms(path: Path, problems: list[Problem]) -> dict[str, tuple[str, .
     return out
 
 
+def load_out_of_scope(path: Path, problems: list[Problem]) -> tuple[OutOfScopeTopic, ...]:
+    """Topics that belong to other administrations (or to no one), with where to go."""
+    if not path.exists():
+        return ()
+    data = _read_yaml(path, problems, str(path))
+    topics = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(topics, list):
+        problems.append(Problem(str(path), "topics", "must be a list of {id, where: {ca, es}, examples: {ca: [...]}}"))
+        return ()
+    out = []
+    for i, item in enumerate(topics):
+        field = f"topics[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not ID_RE.match(item["id"]):
+            problems.append(Problem(str(path), f"{field}.id", "missing or not a slug"))
+            continue
+        before = len(problems)
+        where = _bilingual(item, "where", str(path), problems)
+        examples = item.get("examples")
+        if not isinstance(examples, dict) or not examples:
+            problems.append(Problem(str(path), f"{field}.examples", "needs phrasings by language: {ca: [...], es: [...]}"))
+            continue
+        pairs = []
+        for lang, texts in examples.items():
+            if lang not in ("ca", "es", "en"):
+                problems.append(Problem(str(path), f"{field}.examples.{lang}", "unknown language; use ca, es or en"))
+                continue
+            pairs.extend((lang, t) for t in _str_list(texts, f"{field}.examples.{lang}", str(path), problems))
+        if len(problems) == before:
+            out.append(OutOfScopeTopic(item["id"], where, tuple(pairs)))
+    return tuple(out)
+
+
 def load_knowledge(directory: Path) -> KnowledgeBase:
     """Read every entry under ``directory``; raise KnowledgeError listing all problems."""
     directory = Path(directory)
@@ -240,7 +275,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     entries: list[Entry] = []
     seen: dict[str, str] = {}
     digest = hashlib.sha256()
-    files = sorted(p for p in directory.rglob("*.y*ml") if p.name != SYNONYMS_FILE)
+    files = sorted(p for p in directory.rglob("*.y*ml") if p.name not in SPECIAL_FILES)
     for path in files:
         rel = str(path.relative_to(directory.parent)) if directory.parent != path else str(path)
         digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -269,6 +304,10 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     if syn_path.exists():
         digest.update(syn_path.read_bytes())
     synonyms = load_synonyms(syn_path, problems)
+    oos_path = directory / OUT_OF_SCOPE_FILE
+    if oos_path.exists():
+        digest.update(oos_path.read_bytes())
+    out_of_scope = load_out_of_scope(oos_path, problems)
     if problems:
         raise KnowledgeError(problems)
-    return KnowledgeBase(tuple(entries), synonyms, digest.hexdigest())
+    return KnowledgeBase(tuple(entries), synonyms, digest.hexdigest(), out_of_scope)

@@ -40,6 +40,15 @@ class Entry:
     updated: str = ""
 
 
+@dataclass(frozen=True)
+class OutOfScopeTopic:
+    """Something citizens ask that another administration handles (or nobody: chit-chat)."""
+
+    id: str
+    where: dict[str, str]
+    examples: tuple[tuple[str, str], ...]  # (lang, phrasing)
+
+
 class PassageKind(str, Enum):
     TITLE = "title"
     SECTION = "section"
@@ -64,6 +73,8 @@ class AnalysedQuery:
     tokens: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...] = ()
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # share of the query's own terms the knowledge base knows (0 for gibberish)
+    known: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,8 @@ class SearchResult:
     confidence: float
     timings_ms: dict[str, float] = field(default_factory=dict)
     features: dict[str, float] = field(default_factory=dict)
+    # set when the query is closer to something another administration does
+    out_of_scope: OutOfScopeTopic | None = None
 
 
 class AnswerStatus(str, Enum):
@@ -115,3 +128,4 @@ class Answer:
     text: str = ""
     options: tuple[Entry, ...] = ()
     result: SearchResult | None = None
+    route: OutOfScopeTopic | None = None

@@ -219,7 +219,7 @@ class Suggester:
             if item.kind == "title":
                 score += 0.05
             if lang and item.lang == lang:
-                score += 0.1
+                score += 0.6  # asked for explicitly (the page's language): outranks a literal completion
             if not strict:
                 score -= 0.3
             # short suggestions first among equals: they are easier to scan

@@ -85,6 +85,7 @@ class Analysis:
     tokens: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...] = ()
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    n_base: int = 0  # tokens[:n_base] come from the text, the rest from synonyms
 
 
 class Analyzer:
@@ -135,6 +136,7 @@ class Analyzer:
                     fixed.append(w)
             surface = fixed
         tokens = self.terms(surface, lang)
+        n_base = len(tokens)
         used = []
         if expand and self.synonyms:
             folded = [fold(w) for w in surface]
@@ -147,4 +149,4 @@ class Analyzer:
                         used.append((key, values))
                         for v in values:
                             tokens.extend(self.terms(words(v, lang), lang))
-        return Analysis(tuple(tokens), tuple(corrections), tuple(used))
+        return Analysis(tuple(tokens), tuple(corrections), tuple(used), n_base)

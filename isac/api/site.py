@@ -147,9 +147,9 @@ def _describe(errors, example: str) -> str:
         if kind == "json_invalid":
             parts.append(f"the request body is not valid JSON; send {example}")
         elif kind == "missing":
-            parts.append(f"{loc} is required; send {example}" if loc == "body" else f"{loc} is required")
+            parts.append(f"the request body is empty; send {example}" if loc == "body" else f"{loc} is required")
         elif loc == "body":
-            parts.append(f"the request body must be a JSON object like {example}")
+            parts.append(f"the request body must be a JSON object (Content-Type: application/json) like {example}")
         else:
             parts.append(f"{loc}: {err.get('msg')}")
     return "; ".join(dict.fromkeys(parts)) or "invalid request"

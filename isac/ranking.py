@@ -1,0 +1,108 @@
+"""Entry-level features from passage scores, and the learned linear reranker.
+
+An entry has ~20 passages (title, six sections, questions, keywords). How their scores
+add up matters: the best single passage is noisy, the mean of the best few is steadier,
+and a match on a citizen-style question means something else than one on a section. The
+reranker weighs these views with weights fitted listwise (softmax over all entries) on
+eval/dev, so it stays a dozen numbers a content editor's change cannot break.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from isac.records import PassageKind
+
+FEATURE_NAMES = (
+    "bm25_max", "bm25_top2", "bm25_top3",
+    "dense_max", "dense_top2", "dense_top3",
+    "dense_question", "dense_title", "dense_section",
+    "bm25_question", "bm25_title", "bm25_section", "bm25_keywords",
+)
+
+
+@dataclass(frozen=True)
+class PassageLayout:
+    """Passages grouped by entry as a padded matrix, built once per index."""
+
+    slots: np.ndarray  # (entries, max passages) passage ids, -1 where padded
+    kind_masks: dict[str, np.ndarray]  # (entries, max passages) bool per passage kind
+
+    @classmethod
+    def build(cls, passage_entry: np.ndarray, kinds: list[PassageKind], n_entries: int) -> "PassageLayout":
+        counts = np.bincount(passage_entry, minlength=n_entries)
+        slots = np.full((n_entries, max(int(counts.max(initial=1)), 1)), -1, dtype=np.int64)
+        fill = np.zeros(n_entries, dtype=np.int64)
+        for pid, e in enumerate(passage_entry):
+            slots[e, fill[e]] = pid
+            fill[e] += 1
+        kind_arr = np.array([k.value for k in kinds] + [""])  # index -1 → ""
+        masks = {k.value: kind_arr[slots] == k.value for k in PassageKind}
+        return cls(slots, masks)
+
+    def gather(self, scores: np.ndarray, fill: float) -> np.ndarray:
+        padded = np.append(scores, fill)
+        return padded[self.slots]
+
+
+def top_mean(m: np.ndarray, k: int, fill: float) -> np.ndarray:
+    """Mean of each row's k best real values (padding ``fill`` ignored); 0 for empty rows."""
+    part = -np.sort(-m, axis=1)[:, :k]
+    part = np.where(part == fill, np.nan, part)
+    with np.errstate(all="ignore"):
+        out = np.nanmean(part, axis=1)
+    return np.nan_to_num(out, nan=0.0)
+
+
+def entry_features(layout: PassageLayout, p_bm25: np.ndarray, p_dense: np.ndarray, *,
+                   saturation: float, floor: float, ceil: float) -> np.ndarray:
+    """(entries, len(FEATURE_NAMES)) matrix, every feature scaled to [0, 1]."""
+    lo = -1e9
+    b = layout.gather(p_bm25 / (p_bm25 + saturation), lo)
+    d = layout.gather(np.clip((p_dense - floor) / max(ceil - floor, 1e-6), 0.0, 1.0), lo)
+
+    def kind_max(m: np.ndarray, kind: PassageKind) -> np.ndarray:
+        v = np.where(layout.kind_masks[kind.value], m, lo).max(axis=1)
+        return np.where(v <= lo / 2, 0.0, v)
+
+    cols = [
+        np.maximum(b.max(axis=1), 0.0), top_mean(b, 2, lo), top_mean(b, 3, lo),
+        np.maximum(d.max(axis=1), 0.0), top_mean(d, 2, lo), top_mean(d, 3, lo),
+        kind_max(d, PassageKind.QUESTION), kind_max(d, PassageKind.TITLE), kind_max(d, PassageKind.SECTION),
+        kind_max(b, PassageKind.QUESTION), kind_max(b, PassageKind.TITLE), kind_max(b, PassageKind.SECTION),
+        kind_max(b, PassageKind.KEYWORDS),
+    ]
+    return np.stack(cols, axis=1)
+
+
+@dataclass(frozen=True)
+class LinearReranker:
+    weights: tuple[float, ...]
+    temperature: float = 10.0
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        return features @ np.asarray(self.weights)
+
+    def probabilities(self, scores: np.ndarray) -> np.ndarray:
+        z = self.temperature * (scores - scores.max())
+        e = np.exp(z)
+        return e / e.sum()
+
+
+def fit_listwise(X: np.ndarray, Y: np.ndarray, *, temperature: float = 10.0, l2: float = 1e-3,
+                 steps: int = 3000, lr: float = 0.5) -> LinearReranker:
+    """Softmax cross-entropy over all entries: X (questions, entries, features), Y 0/1 targets."""
+    w = np.zeros(X.shape[2])
+    w[FEATURE_NAMES.index("dense_top3")] = 0.6
+    w[FEATURE_NAMES.index("bm25_top3")] = 0.4
+    target = Y / np.maximum(Y.sum(axis=1, keepdims=True), 1)
+    for _ in range(steps):
+        s = temperature * np.einsum("qef,f->qe", X, w)
+        s -= s.max(axis=1, keepdims=True)
+        p = np.exp(s)
+        p /= p.sum(axis=1, keepdims=True)
+        grad = temperature * np.einsum("qe,qef->f", p - target, X) / len(X) + l2 * w
+        w -= lr * grad
+    return LinearReranker(tuple(float(v) for v in w), temperature)
