@@ -31,7 +31,9 @@ def detect(text: str, default: str = "ca") -> str:
         return default
     best = values[0]
     code = best.language.iso_code_639_1.name.lower()
-    if best.value < 0.5 and es == ca:
+    # one or two words say little ("padró" reads as Spanish to lingua): Catalan first
+    short = len(low.split()) <= 2
+    if es == ca and best.value < (0.75 if short else 0.5):
         return default
     if es != ca and code != "en":
         return "es" if es > ca else "ca"

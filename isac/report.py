@@ -108,7 +108,8 @@ def build_document(engine, preds: list[Prediction], source: str, config) -> dict
 
 
 # -- terminal ---------------------------------------------------------------------------
-def print_metrics(m: dict, out=sys.stdout) -> None:
+def print_metrics(m: dict, out=None) -> None:
+    out = out or sys.stdout  # looked up per call, so redirection and capture work
     print(f"questions {m['questions']} (in scope {m['in_scope']}, out of scope {m['out_of_scope']})", file=out)
     print(f"accuracy@1 {_fmt(m['accuracy@1'])}   hit@3 {_fmt(m['hit@3'])}   hit@5 {_fmt(m['hit@5'])}   "
           f"MRR@10 {_fmt(m['mrr@10'])}", file=out)
@@ -118,7 +119,8 @@ def print_metrics(m: dict, out=sys.stdout) -> None:
     print(f"time per question ms: mean {m['latency_ms_mean']:.1f}  p95 {m['latency_ms_p95']:.1f}", file=out)
 
 
-def print_table(title: str, groups: dict[str, dict], out=sys.stdout) -> None:
+def print_table(title: str, groups: dict[str, dict], out=None) -> None:
+    out = out or sys.stdout
     width = max([len(title)] + [len(k) for k in groups]) + 2
     print(f"\n{title:<{width}}{'n':>5} {'acc@1':>6} {'hit@3':>6} {'MRR':>6} {'unans.':>6} {'oos ok':>6}", file=out)
     for name, m in groups.items():
@@ -136,7 +138,8 @@ def _why_line(w: dict | None) -> str:
             f" · won on {where} “{_clip(psg['text'], 60)}” · matched: {terms}")
 
 
-def print_failures(doc: dict, limit: int, out=sys.stdout) -> None:
+def print_failures(doc: dict, limit: int, out=None) -> None:
+    out = out or sys.stdout
     fails = doc["failures"]
     shown = fails[:max(limit, 0)]
     print(f"\nFAILURES: {len(fails)} in-scope questions whose top entry is wrong"
@@ -157,7 +160,8 @@ def print_failures(doc: dict, limit: int, out=sys.stdout) -> None:
         print(f"     expected  {exp} — {rank}" + _why_line(f["expected_why"]), file=out)
 
 
-def print_confusions(doc: dict, limit: int = 15, out=sys.stdout) -> None:
+def print_confusions(doc: dict, limit: int = 15, out=None) -> None:
+    out = out or sys.stdout
     rows = doc["confusions"]
     print(f"\nCONFUSIONS: entry pairs that take each other's questions ({len(rows)} pairs)", file=out)
     for r in rows[:limit]:
@@ -167,7 +171,8 @@ def print_confusions(doc: dict, limit: int = 15, out=sys.stdout) -> None:
         print(f"  … {len(rows) - limit} more pairs in --json / --html", file=out)
 
 
-def print_oos(doc: dict, limit: int, out=sys.stdout) -> None:
+def print_oos(doc: dict, limit: int, out=None) -> None:
+    out = out or sys.stdout
     rows = doc["oos_answered"]
     print(f"\nOUT OF SCOPE BUT ANSWERED: {len(rows)} of {doc['metrics']['out_of_scope']}", file=out)
     for r in rows[:max(limit, 0)]:
@@ -177,7 +182,8 @@ def print_oos(doc: dict, limit: int, out=sys.stdout) -> None:
         print(f"  … {len(rows) - limit} more", file=out)
 
 
-def print_report(doc: dict, failures: int = 30, out=sys.stdout) -> None:
+def print_report(doc: dict, failures: int = 30, out=None) -> None:
+    out = out or sys.stdout
     c = doc["config"]
     print(f"isac eval · {doc['file']} · fusion {c['fusion']} · answer threshold {c['answer_threshold']}\n", file=out)
     print_metrics(doc["metrics"], out)
@@ -205,12 +211,17 @@ def load_previous(path: Path) -> dict:
 def _state(o: dict) -> str:
     if not o["expected"]:
         return f"answered {o['answer_id']}" if o["answer_id"] else "no answer"
-    return f"top {o['ranked'][0] if o['ranked'] else '-'}" + (f" (expected #{o['rank']})" if o["rank"] else "")
+    if o["rank"] == 1:
+        return "right"
+    top = o["ranked"][0] if o["ranked"] else "nothing"
+    return f"{top} on top, expected " + (f"#{o['rank']}" if o["rank"] else "not in the top 10")
 
 
-def print_compare(previous: dict, doc: dict, diff: dict, out=sys.stdout) -> None:
+def print_compare(previous: dict, doc: dict, diff: dict, source: str = "the previous run", out=None) -> None:
+    out = out or sys.stdout
     a, b = previous.get("metrics", {}), doc["metrics"]
-    print(f"\nCOMPARED WITH {previous.get('file', '?')} ({previous.get('generated', '?')})", file=out)
+    print(f"\nCOMPARED WITH {source} (a run of {previous.get('file', '?')} at {previous.get('generated', '?')})",
+          file=out)
     for key in ("accuracy@1", "hit@3", "mrr@10", "oos_abstained", "in_scope_unanswered"):
         if a.get(key) is not None and b.get(key) is not None:
             print(f"  {key:<20} {a[key]:.3f} → {b[key]:.3f} ({b[key] - a[key]:+.3f})", file=out)
@@ -259,7 +270,7 @@ def run_eval(engine, args) -> int:
     else:
         print_report(doc, getattr(args, "failures", 30))
         if diff is not None:
-            print_compare(previous, doc, diff)
+            print_compare(previous, doc, diff, str(args.compare))
     if args.min_accuracy is not None and (m["accuracy@1"] or 0) < args.min_accuracy:
         print(f"isac: accuracy@1 {m['accuracy@1'] or 0:.3f} is below --min-accuracy {args.min_accuracy}", file=sys.stderr)
         return 1

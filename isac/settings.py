@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     clarify_margin: float | None = Field(None, ge=0.0, le=1.0)
     spelling: bool = True
     synonyms: bool = True
+    # unanswered questions and feedback (JSONL) for the content team
+    reports_dir: Path = Path("reports")
+    # comma-separated origins allowed to call the API from another host (the widget on www.terrassa.cat)
+    cors_origins: str = ""
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     session_ttl_s: int = Field(1800, ge=10)

@@ -370,7 +370,7 @@ def shortfalls(results: Sequence[SetResult]) -> list[str]:
 def report_block(results: Sequence[SetResult], cfg: EngineConfig, encoder_name: str, runtime_s: float,
                  cpu_s: float | None = None, cold: bool = True) -> str:
     sizes = "; ".join(
-        f"{r.name}: {r.n_docs} documents" + (f", {r.skipped} questions without a document skipped" if r.skipped else "")
+        f"{r.name}: {r.n_docs} documents" + (f" ({r.skipped} questions without a matching document left out)" if r.skipped else "")
         for r in results)
     notes = shortfalls(results)
     parts = [
@@ -390,7 +390,7 @@ def report_block(results: Sequence[SetResult], cfg: EngineConfig, encoder_name: 
         + ". Regenerate with `make benchmarks`.",
     ]
     if notes:
-        parts += ["", *notes]
+        parts += ["", *(f"- {n}" for n in notes)]
     return "\n".join(parts)
 
 

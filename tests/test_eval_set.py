@@ -35,6 +35,12 @@ def test_no_eval_question_equals_or_nearly_equals_an_alternative_question(kb, qu
                 tokens = tuple(sorted(analyzer.analyse(q, lang, expand=False).tokens))
                 if tokens:
                     alt.setdefault(tokens, e.id)
+    for topic in kb.out_of_scope:
+        for lang, q in topic.examples:
+            alt[fold(" ".join(q.split()))] = topic.id
+            tokens = tuple(sorted(analyzer.analyse(q, lang, expand=False).tokens))
+            if tokens:
+                alt.setdefault(tokens, topic.id)
     leaks = []
     for q in questions:
         tokens = tuple(sorted(analyzer.analyse(q.question, q.lang, expand=False).tokens))

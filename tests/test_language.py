@@ -18,3 +18,12 @@ def test_detects_query_language(text, lang):
 
 def test_one_word_without_clues_falls_back_to_default():
     assert detect("IBI", default="ca") in ("ca", "es", "en")
+
+
+@pytest.mark.parametrize("text", ["padró", "plusvalua", "multa"])
+def test_short_ambiguous_searches_default_to_catalan(text):
+    assert detect(text) == "ca"
+
+
+def test_short_clearly_spanish_search():
+    assert detect("recibo ibi") == "es"

@@ -6,7 +6,6 @@ are built lazily, once per loaded engine, and kept on ``app.state``.
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -46,11 +45,8 @@ _logs: dict[Path, JsonlLog] = {}
 
 # -- lazily built, once per engine ------------------------------------------------------------
 def reports_dir(app: FastAPI) -> Path:
-    """Where unanswered questions and feedback go: app.state, settings, ISAC_REPORTS_DIR, reports/."""
-    configured = (getattr(app.state, "reports_dir", None)
-                  or getattr(app.state.settings, "reports_dir", None)
-                  or os.environ.get("ISAC_REPORTS_DIR"))
-    return Path(configured or "reports")
+    """Where unanswered questions and feedback go: app.state (tests) or ISAC_REPORTS_DIR."""
+    return Path(getattr(app.state, "reports_dir", None) or app.state.settings.reports_dir)
 
 
 def jsonl_log(path: Path) -> JsonlLog:
@@ -182,7 +178,7 @@ def mount_site(app: FastAPI) -> None:
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB_DIR, check_dir=False), name="static")
     _install_error_handlers(app)
-    origins = [o.strip() for o in os.environ.get("ISAC_CORS_ORIGINS", "").split(",") if o.strip()]
+    origins = [o.strip() for o in app.state.settings.cors_origins.split(",") if o.strip()]
     if origins:
         # the widget on another host (www.terrassa.cat) calls this API across origins
         from fastapi.middleware.cors import CORSMiddleware

@@ -1,0 +1,177 @@
+"""`isac eval` reports (terminal, JSON, HTML, compare, gate) and `isac explain`, on the fixture engine.
+
+The fixture questions are chosen so the top entry does not depend on tuning: four plain
+questions, two deliberately mislabelled ones (gual and ibi swapped, so they "steal" each
+other's questions) and one out-of-scope question. Whether the out-of-scope one gets an
+answer depends on the calibration, so tests only check that the report agrees with itself.
+"""
+
+import json
+import re
+
+import pytest
+
+from isac.cli import build_parser, main
+from isac.evaluation import OUT_OF_SCOPE
+from isac.report import explain, run_eval
+
+XSS = "<script>alert(1)</script> llicència de gual"
+ROWS = [
+    {"question": "quant costa la grua?", "expected": ["grua-vehicle-retirat"], "lang": "ca", "kind": "colloquial"},
+    {"question": "vull posar un gual al garatge", "expected": ["gual"], "lang": "ca", "kind": "colloquial"},
+    {"question": "necesito el volante", "expected": ["padro-volant"], "lang": "es", "kind": "keywords"},
+    {"question": "em vull donar d'alta al padró", "expected": ["padro-alta"], "lang": "ca", "kind": "formal"},
+    {"question": XSS, "expected": ["ibi"], "lang": "ca", "kind": "typo"},
+    {"question": "quan es paga l'IBI?", "expected": ["gual"], "lang": "ca", "kind": "colloquial"},
+    {"question": "qui guanyarà el mundial de futbol?", "expected": [], "lang": "ca", "kind": "out_of_scope"},
+]
+
+
+def write_rows(path, rows):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    return path
+
+
+def evaluate(engine, capsys, *argv):
+    """run_eval on the session engine (no reload), as `isac eval` would call it."""
+    args = build_parser().parse_args(["eval", *map(str, argv)])
+    code = run_eval(engine, args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture()
+def qfile(tmp_path):
+    return write_rows(tmp_path / "q.jsonl", ROWS)
+
+
+def test_json_numbers_per_category_language_and_kind(engine, capsys, qfile):
+    code, out, _ = evaluate(engine, capsys, qfile, "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["metrics"] == doc["overall"]
+    m = doc["metrics"]
+    assert (m["questions"], m["in_scope"], m["out_of_scope"]) == (7, 6, 1)
+    assert m["accuracy@1"] == pytest.approx(4 / 6)
+    cat = doc["by_category"]
+    assert set(cat) == {"mobilitat", "multes", "padro", "tributs", OUT_OF_SCOPE}
+    assert (cat["mobilitat"]["questions"], cat["mobilitat"]["accuracy@1"]) == (2, 0.5)
+    assert (cat["padro"]["questions"], cat["padro"]["accuracy@1"]) == (2, 1.0)
+    assert cat["tributs"]["accuracy@1"] == 0.0 and cat[OUT_OF_SCOPE]["accuracy@1"] is None
+    assert doc["by_lang"]["es"]["accuracy@1"] == 1.0 and doc["by_lang"]["ca"]["accuracy@1"] == pytest.approx(3 / 5)
+    assert doc["by_kind"]["typo"]["accuracy@1"] == 0.0 and doc["by_kind"]["formal"]["accuracy@1"] == 1.0
+    # failures: the two mislabelled questions, with what the engine gave and why
+    fails = {f["question"]: f for f in doc["failures"]}
+    assert set(fails) == {XSS, "quan es paga l'IBI?"}
+    f = fails[XSS]
+    assert f["expected"] == [{"id": "ibi", "title": "Impost sobre béns immobles (IBI)"}]
+    assert f["given"] == {"id": "gual", "title": "Llicència de gual"} and f["line"] == 5
+    assert "gual" in f["given_why"]["matched_terms"] and f["given_why"]["passage"]["text"]
+    assert f["expected_rank"] is None or f["expected_why"]["rank"] == f["expected_rank"] > 1
+    assert doc["confusions"] == [{"a": "gual", "b": "ibi", "a_to_b": 1, "b_to_a": 1, "total": 2,
+                                  "a_title": "Llicència de gual", "b_title": "Impost sobre béns immobles (IBI)"}]
+    # the out-of-scope question is listed exactly when it was answered
+    oos = [q for q in doc["questions"] if not q["expected"]]
+    assert len(doc["oos_answered"]) == sum(q["answer_id"] is not None for q in oos)
+    assert cat[OUT_OF_SCOPE]["oos_abstained"] == (0.0 if doc["oos_answered"] else 1.0)
+    assert [q["ok"] for q in doc["questions"][:6]] == [True, True, True, True, False, False]
+
+
+def test_terminal_report(engine, capsys, qfile):
+    code, out, _ = evaluate(engine, capsys, qfile, "--failures", "1")
+    assert code == 0
+    assert re.search(r"accuracy@1\s+0\.667", out)
+    assert re.search(r"BY CATEGORY.*\n(.*\n)*\s+mobilitat\s+2\s+0\.500", out)
+    assert re.search(r"BY LANGUAGE.*\n(.*\n)*\s+es\s+1\s+1\.000", out)
+    assert re.search(r"BY KIND.*\n(.*\n)*\s+typo\s+1\s+0\.000", out)
+    assert "FAILURES: 2 in-scope questions whose top entry is wrong (the 1 most confident shown" in out
+    assert out.count("     expected  ") == 1 and "won on " in out and "matched: " in out
+    assert "gual ⇄ ibi   (1 one way, 1 the other)" in out
+    assert "OUT OF SCOPE BUT ANSWERED:" in out
+
+
+def test_html_is_self_contained_escaped_and_has_the_charts(engine, capsys, qfile, tmp_path):
+    page = tmp_path / "r.html"
+    code, _, _ = evaluate(engine, capsys, qfile, "--html", page)
+    html = page.read_text()
+    assert code == 0 and html.startswith("<!doctype html>")
+    assert 'aria-label="accuracy per category"' in html and 'aria-label="confidence histogram"' in html
+    threshold = engine.config.answer_threshold
+    assert f"answer threshold {threshold:g}" in html
+    for category in ("mobilitat", "multes", "padro", "tributs"):
+        assert f">{category}</text>" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; llicència de gual" in html
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)\s*=|<link|@import|url\(""", html)  # nothing fetched from outside
+    assert "Failures: 2 questions" in html and "Confusions" in html
+
+
+def test_compare_lists_better_and_worse(engine, capsys, qfile, tmp_path):
+    saved = tmp_path / "before.json"
+    assert evaluate(engine, capsys, qfile, "--save", saved)[0] == 0
+    rows = [dict(r) for r in ROWS]
+    rows[4]["expected"] = ["gual"]                  # the script question is now labelled right: better
+    rows[0]["expected"] = ["ibi"]                   # the grua question now expects ibi: worse
+    rows.append({"question": "vado", "expected": ["gual"], "lang": "es"})
+    del rows[3]
+    after = write_rows(tmp_path / "after.jsonl", rows)
+    code, out, _ = evaluate(engine, capsys, after, "--compare", saved)
+    assert code == 0
+    section = out[out.index("COMPARED WITH"):]
+    better, worse = section.split("  worse (")
+    assert "better (1):" in better and XSS in better and "quant costa" not in better
+    assert worse.startswith("1):") and "quant costa la grua?" in worse.split("unchanged")[0]
+    assert "1 new, 1 gone" in section and re.search(r"accuracy@1\s+0\.667 → ", section)
+    # a --json output carries the per-question outcomes too, so it can be compared against
+    code, out, _ = evaluate(engine, capsys, after, "--json")
+    (tmp_path / "run.json").write_text(out)
+    code, out, _ = evaluate(engine, capsys, after, "--json", "--compare", tmp_path / "run.json")
+    diff = json.loads(out)["compare"]
+    assert diff["better"] == [] and diff["worse"] == [] and diff["unchanged"] == len(rows)
+
+
+def test_compare_with_a_file_without_outcomes_is_a_clear_error(capsys, fixture_index_dir, qfile, tmp_path):
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"metrics": {}, "by_lang": {}}))
+    code = main(["--index-dir", str(fixture_index_dir), "eval", str(qfile), "--compare", str(old)])
+    _, err = capsys.readouterr()
+    assert code == 2 and "has no per-question outcomes" in err and "--save" in err
+
+
+def test_min_accuracy_gate(capsys, fixture_index_dir, qfile):
+    base = ["--index-dir", str(fixture_index_dir), "eval", str(qfile), "--json"]
+    assert main(base + ["--min-accuracy", "0.6"]) == 0
+    capsys.readouterr()
+    assert main(base + ["--min-accuracy", "0.7"]) == 1
+    assert "accuracy@1 0.667 is below --min-accuracy 0.7" in capsys.readouterr().err
+
+
+def test_bad_csv_row_is_reported_with_its_line(capsys, fixture_index_dir, tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text("question,expected,lang\nquant costa la grua?,grua-vehicle-retirat,ca\nvado,vado,es\n")
+    code = main(["--index-dir", str(fixture_index_dir), "eval", str(path)])
+    assert code == 2 and "q.csv: line 3: unknown entry id(s) vado" in capsys.readouterr().err
+
+
+def test_explain_traces_every_stage(engine):
+    text = explain(engine, "quant costa la grua?")
+    for heading in ("tokens ", "corrections ", "synonyms ", "BM25 (lexical)", "DENSE (cosine)", "FUSION",
+                    "CONFIDENCE", "DECISION"):
+        assert heading in text
+    bm25 = text.split("BM25 (lexical)")[1].split("DENSE")[0]
+    assert re.search(r"1\. grua-vehicle-retirat\s+\d+\.\d\d", bm25)
+    fusion = text.split("FUSION")[1].split("CONFIDENCE")[0]
+    assert fusion.strip().splitlines()[1].lstrip().startswith("1. grua-vehicle-retirat")
+    features = text.split("CONFIDENCE")[1].split("DECISION")[0]
+    assert all(f"{k} " in features for k in engine.search("quant costa la grua?").features)
+    decision = text.split("DECISION")[1]
+    status = engine.answer("quant costa la grua?").status.value
+    assert decision.split()[0] == status
+    if status == "answer":
+        assert "[grua-vehicle-retirat]" in decision
+
+
+def test_explain_shows_where_the_expected_entry_ended(engine):
+    text = explain(engine, "vull posar un gual al garatge", expected="ibi")
+    line = next(x for x in text.split("FUSION")[1].splitlines() if "← expected" in x)
+    assert "ibi" in line
+    assert "no such entry" in explain(engine, "vull posar un gual", expected="nope")
