@@ -63,7 +63,8 @@ class SentenceTransformerEncoder:
         except Exception as exc:  # the library raises many types for a missing model
             raise EncoderError(f"cannot load sentence-transformers model {model!r}: {exc}") from exc
         self.name = f"st:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self._qp, self._pp = query_prefix, passage_prefix
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -306,6 +306,16 @@ def confusions(preds: list[Prediction]) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["total"], -min(r["a_to_b"], r["b_to_a"]), r["a"], r["b"]))
 
 
+def outcome_summary(o: dict) -> str:
+    """One run's result for one question, in words: "right", "X on top, expected #3", "no answer"."""
+    if not o["expected"]:
+        return f"answered {o['answer_id']}" if o["answer_id"] else "no answer"
+    if o["rank"] == 1:
+        return "right"
+    top = o["ranked"][0] if o["ranked"] else "nothing"
+    return f"{top} on top, expected " + (f"#{o['rank']}" if o["rank"] else "not in the top 10")
+
+
 def compare_outcomes(previous: list[dict], current: list[dict]) -> dict:
     """Which questions flipped between two runs' `outcome()` lists (matched by question_key)."""
     def index(rows):

@@ -102,18 +102,24 @@ class Index:
 
 
 def _old_embeddings(directory: Path, encoder_name: str) -> dict[str, np.ndarray]:
-    """Embeddings of the index being replaced, keyed by passage hash (the cache)."""
+    """Embeddings of the index being replaced, keyed by what was embedded (the cache)."""
     try:
         manifest = json.loads((directory / "manifest.json").read_text())
         if manifest.get("encoder") != encoder_name:
             return {}
         vectors = np.load(directory / "vectors.npy")
         hashes = [json.loads(line)["hash"] for line in (directory / "passages.jsonl").open()]
-    except (OSError, ValueError, KeyError):
+        oos_texts = [text for t in json.loads((directory / "oos.json").read_text()) for _, text in t["examples"]]
+        oos_vectors = np.load(directory / "oos_vectors.npy")
+    except (OSError, ValueError, KeyError, TypeError):
         return {}
-    if len(hashes) != len(vectors):
+    if len(hashes) != len(vectors) or len(oos_texts) != len(oos_vectors):
         return {}
-    return dict(zip(hashes, vectors))
+    return {**dict(zip(hashes, vectors)), **{_oos_key(t): v for t, v in zip(oos_texts, oos_vectors)}}
+
+
+def _oos_key(text: str) -> str:
+    return "oos:" + text
 
 
 def build_index(
@@ -159,7 +165,16 @@ def build_index(
             progress(min(start + batch, len(todo)), len(todo))
 
     oos_texts = [text for t in kb.out_of_scope for _, text in t.examples]
-    oos_vectors = encoder.encode_queries(oos_texts) if oos_texts else np.zeros((0, encoder.dim), np.float32)
+    oos_vectors = np.zeros((len(oos_texts), encoder.dim), dtype=np.float32)
+    oos_todo = []
+    for i, text in enumerate(oos_texts):
+        cached = cache.get(_oos_key(text))
+        if cached is not None and cached.shape == (encoder.dim,):
+            oos_vectors[i] = cached
+        else:
+            oos_todo.append(i)
+    if oos_todo:
+        oos_vectors[oos_todo] = encoder.encode_queries([oos_texts[i] for i in oos_todo])
 
     vocab: dict[str, int] = {}
     for p in passages:
@@ -193,8 +208,8 @@ def build_index(
             "entries": len(kb.entries),
             "passages": len(passages),
             "out_of_scope_examples": len(oos_texts),
-            "embedded": len(todo),
-            "reused_embeddings": len(passages) - len(todo),
+            "embedded": len(todo) + len(oos_todo),
+            "reused_embeddings": len(passages) + len(oos_texts) - len(todo) - len(oos_todo),
             "knowledge_hash": kb.content_hash,
             "versions": _versions(),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -25,6 +25,7 @@ from isac.evaluation import (
     confusions,
     load_questions,
     metrics,
+    outcome_summary,
     predict,
 )
 
@@ -92,7 +93,9 @@ def build_document(engine, preds: list[Prediction], source: str, config) -> dict
         row["a_title"], row["b_title"] = _title(index, row["a"]), _title(index, row["b"])
     return {
         "file": source, "generated": time.strftime("%Y-%m-%d %H:%M"),
+        # a tuned reranker replaces the fusion mode, so say which one actually ranked
         "config": {"fusion": config.fusion.value, "alpha": config.alpha,
+                   "reranker": bool(getattr(config, "rerank", False) and getattr(config, "rerank_weights", ())),
                    "answer_threshold": config.answer_threshold, "clarify_margin": config.clarify_margin},
         "metrics": m, "overall": m,
         "by_category": breakdown(preds, cat),
@@ -185,7 +188,8 @@ def print_oos(doc: dict, limit: int, out=None) -> None:
 def print_report(doc: dict, failures: int = 30, out=None) -> None:
     out = out or sys.stdout
     c = doc["config"]
-    print(f"isac eval · {doc['file']} · fusion {c['fusion']} · answer threshold {c['answer_threshold']}\n", file=out)
+    ranking = "learned reranker" if c.get("reranker") else f"fusion {c['fusion']}"
+    print(f"isac eval · {doc['file']} · {ranking} · answer threshold {c['answer_threshold']}\n", file=out)
     print_metrics(doc["metrics"], out)
     print_table("BY CATEGORY", doc["by_category"], out)
     print_table("BY LANGUAGE", doc["by_lang"], out)
@@ -208,15 +212,6 @@ def load_previous(path: Path) -> dict:
     return doc
 
 
-def _state(o: dict) -> str:
-    if not o["expected"]:
-        return f"answered {o['answer_id']}" if o["answer_id"] else "no answer"
-    if o["rank"] == 1:
-        return "right"
-    top = o["ranked"][0] if o["ranked"] else "nothing"
-    return f"{top} on top, expected " + (f"#{o['rank']}" if o["rank"] else "not in the top 10")
-
-
 def print_compare(previous: dict, doc: dict, diff: dict, source: str = "the previous run", out=None) -> None:
     out = out or sys.stdout
     a, b = previous.get("metrics", {}), doc["metrics"]
@@ -225,13 +220,13 @@ def print_compare(previous: dict, doc: dict, diff: dict, source: str = "the prev
     for key in ("accuracy@1", "hit@3", "mrr@10", "oos_abstained", "in_scope_unanswered"):
         if a.get(key) is not None and b.get(key) is not None:
             print(f"  {key:<20} {a[key]:.3f} → {b[key]:.3f} ({b[key] - a[key]:+.3f})", file=out)
-    for label, sign in (("better", "+"), ("worse", "-")):
+    for label, sign in (("worse", "-"), ("better", "+")):  # regressions first: they block a release
         print(f"  {label} ({len(diff[label])}):", file=out)
         for d in diff[label]:
             before, after = d["before"], d["after"]
             exp = ";".join(after["expected"]) or "out of scope"
             print(f"    {sign} “{_clip(after['question'], 80)}” [{after['lang']}] expected {exp}: "
-                  f"{_state(before)} → {_state(after)}", file=out)
+                  f"{outcome_summary(before)} → {outcome_summary(after)}", file=out)
     print(f"  unchanged {diff['unchanged']}; {len(diff['added'])} new, {len(diff['removed'])} gone", file=out)
 
 
@@ -304,7 +299,7 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
             ("DENSE (cosine)", lambda c: c.dense_rank, lambda c: c.dense, ps.dense, "{:7.3f}")):
         rows = sorted((c for c in r.candidates if rank_of(c) is not None), key=rank_of)[:top]
         w = max([len(c.entry_id) for c in rows] + [20])
-        lines.append(f"\n{title}: top {top} entries, with each one's best passage")
+        lines.append(f"\n{title}: top {top} entries by entry score, each with its best-scoring passage")
         lines += [f"  {rank_of(c)}. {c.entry_id:<{w}} {fmt.format(value(c))}  "
                   f"{_psg(_best_passage(engine, c.entry_id, scores))}" for c in rows]
         if not rows:

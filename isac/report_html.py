@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from isac.evaluation import OUT_OF_SCOPE
+from isac.evaluation import OUT_OF_SCOPE, outcome_summary
 
 GOOD, MID, BAD, OOS, INK, MUTED = "#1f9d6b", "#e0a526", "#d64545", "#8a94a6", "#1c2430", "#667085"
 
@@ -30,11 +30,12 @@ td{border-bottom:1px solid #f0f2f5;padding:7px 8px;vertical-align:top}td.n{text-
 tr:hover td{background:#fafbfc}code,.id{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;color:#0b6e99}
 .q{font-weight:550}.meta{color:#667085;font-size:12px}.why{font-size:12px;color:#344054}.why b{color:#1c2430}
 .pill{display:inline-block;border-radius:10px;padding:1px 8px;font-size:11px;font-weight:600;color:#fff}
-.answer{background:#d64545}.clarify{background:#e0a526}.none{background:#8a94a6}
+.answer,.worse.pill{background:#d64545}.better.pill{background:#1f9d6b}.clarify{background:#e0a526}.none{background:#8a94a6}
 .exc{color:#667085;font-style:italic}.legend{display:flex;gap:14px;font-size:12px;color:#667085;margin-top:6px}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 .section{margin-bottom:16px}.notes{margin:12px 0 0;padding-left:18px;color:#344054;font-size:13px}
 .flow{white-space:nowrap;font-variant-numeric:tabular-nums;color:#344054}.better{color:#1f9d6b}.worse{color:#d64545}svg text{font-family:inherit}
+.pill.better,.pill.worse{color:#fff}
 """
 
 
@@ -218,13 +219,15 @@ def oos_table(rows: list[dict]) -> str:
 
 def compare_section(diff: dict) -> str:
     def rows(items, cls):
-        return "".join(f'<tr><td class="{cls}">{esc(d["after"]["question"])}</td><td>{esc(d["after"]["lang"])}</td>'
+        return "".join(f'<tr><td><span class="pill {cls}">{cls}</span></td><td class="q">{esc(d["after"]["question"])}'
+                       f'<div class="meta">{esc(d["after"]["lang"])} · line {d["after"]["line"]}</div></td>'
                        f'<td><span class="id">{esc(";".join(d["after"]["expected"]) or "out of scope")}</span></td>'
-                       f'<td>{esc(d["before"]["answer_id"] or "no answer")} → {esc(d["after"]["answer_id"] or "no answer")}'
-                       f'</td></tr>' for d in items)
-    head = "<tr><th>question</th><th>lang</th><th>expected</th><th>answer before → now</th></tr>"
-    return (f'<div class="card section"><h2>Since the previous run: <span class="better">{len(diff["better"])} better'
-            f'</span>, <span class="worse">{len(diff["worse"])} worse</span>, {diff["unchanged"]} unchanged</h2>'
+                       f'<td>{esc(outcome_summary(d["before"]))}</td><td>{esc(outcome_summary(d["after"]))}</td></tr>'
+                       for d in items)
+    head = "<tr><th></th><th>question</th><th>expected</th><th>before</th><th>now</th></tr>"
+    return (f'<div class="card section"><h2>Since the previous run: <span class="worse">{len(diff["worse"])} worse'
+            f'</span>, <span class="better">{len(diff["better"])} better</span>, {diff["unchanged"]} unchanged, '
+            f'{len(diff["added"])} new, {len(diff["removed"])} gone</h2>'
             f'<table>{head}{rows(diff["worse"], "worse")}{rows(diff["better"], "better")}</table></div>')
 
 
@@ -236,7 +239,7 @@ def render_html(doc: dict, diff: dict | None = None) -> str:
 <title>isac eval · {esc(doc["file"])}</title><style>{CSS}</style></head><body><main>
 <header><div><h1><span>isac</span> evaluation report</h1>
 <div class="sub">{esc(doc["file"])} · {m["questions"]} questions ({m["in_scope"]} in scope, {m["out_of_scope"]} out of scope)
-</div></div><div class="sub">{esc(doc["generated"])} · fusion {esc(cfg["fusion"])} · answer threshold
+</div></div><div class="sub">{esc(doc["generated"])} · {"learned reranker" if cfg.get("reranker") else "fusion " + esc(cfg["fusion"])} · answer threshold
 {esc(cfg["answer_threshold"])}</div></header>
 {tiles(m)}
 {compare_section(diff) if diff else ""}

@@ -79,7 +79,7 @@ def test_rebuild_reembeds_only_the_edited_entry(kb_copy, encoder, tmp_path):
     target = tmp_path / "index"
     counting = CountingEncoder(encoder)
     first = build_index(load_knowledge(kb_copy), counting, target)
-    assert first["embedded"] == first["passages"]
+    assert first["embedded"] == first["passages"] + first["out_of_scope_examples"] == counting.calls
 
     path = kb_copy / "tributs" / "ibi.yaml"
     data = yaml.safe_load(path.read_text())
@@ -88,7 +88,7 @@ def test_rebuild_reembeds_only_the_edited_entry(kb_copy, encoder, tmp_path):
     counting.calls = 0
     second = build_index(load_knowledge(kb_copy), counting, target)
     assert second["embedded"] == counting.calls == 1
-    assert second["reused_embeddings"] == second["passages"] - 1
+    assert second["reused_embeddings"] == second["passages"] + second["out_of_scope_examples"] - 1
     assert second["knowledge_hash"] != first["knowledge_hash"]
 
 

@@ -107,7 +107,9 @@ def test_html_is_self_contained_escaped_and_has_the_charts(engine, capsys, qfile
 
 def test_compare_lists_better_and_worse(engine, capsys, qfile, tmp_path):
     saved = tmp_path / "before.json"
-    assert evaluate(engine, capsys, qfile, "--save", saved)[0] == 0
+    code, out, _ = evaluate(engine, capsys, qfile, "--save", saved, "--json")
+    assert code == 0 and json.loads(saved.read_text()) == json.loads(out)  # --save and --json agree
+    (tmp_path / "stdout.json").write_text(out)
     rows = [dict(r) for r in ROWS]
     rows[4]["expected"] = ["gual"]                  # the script question is now labelled right: better
     rows[0]["expected"] = ["ibi"]                   # the grua question now expects ibi: worse
@@ -117,16 +119,17 @@ def test_compare_lists_better_and_worse(engine, capsys, qfile, tmp_path):
     code, out, _ = evaluate(engine, capsys, after, "--compare", saved)
     assert code == 0
     section = out[out.index("COMPARED WITH"):]
-    better, worse = section.split("  worse (")
-    assert "better (1):" in better and XSS in better and "quant costa" not in better
-    assert worse.startswith("1):") and "quant costa la grua?" in worse.split("unchanged")[0]
+    worse, better = section.split("  better (")
+    assert "worse (1):" in worse and "quant costa la grua?" in worse and XSS not in worse
+    assert better.startswith("1):") and XSS in better.split("unchanged")[0] and "quant costa" not in better
+    assert "expected ibi: right → grua-vehicle-retirat on top, expected #" in worse
     assert "1 new, 1 gone" in section and re.search(r"accuracy@1\s+0\.667 → ", section)
-    # a --json output carries the per-question outcomes too, so it can be compared against
-    code, out, _ = evaluate(engine, capsys, after, "--json")
-    (tmp_path / "run.json").write_text(out)
-    code, out, _ = evaluate(engine, capsys, after, "--json", "--compare", tmp_path / "run.json")
+    # what `--json` printed carries the per-question outcomes too, so it can be compared against
+    code, out, _ = evaluate(engine, capsys, after, "--json", "--compare", tmp_path / "stdout.json")
     diff = json.loads(out)["compare"]
-    assert diff["better"] == [] and diff["worse"] == [] and diff["unchanged"] == len(rows)
+    assert [d["after"]["question"] for d in diff["better"]] == [XSS]
+    assert [d["after"]["question"] for d in diff["worse"]] == ["quant costa la grua?"]
+    assert [o["question"] for o in diff["added"]] == ["vado"] and diff["unchanged"] == len(rows) - 3
 
 
 def test_compare_with_a_file_without_outcomes_is_a_clear_error(capsys, fixture_index_dir, qfile, tmp_path):
