@@ -112,7 +112,7 @@ def cmd_eval(args) -> int:
 def cmd_explain(args) -> int:
     from isac.report import explain
 
-    print(explain(_engine(args), args.question))
+    print(explain(_engine(args), args.question, expected=args.expected))
     return 0
 
 
@@ -165,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="trace one query through every stage")
     p.add_argument("question")
+    p.add_argument("--expected", help="entry id to locate in the ranking")
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("tune", help="fit weights, calibration and threshold on eval/dev")

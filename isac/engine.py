@@ -158,7 +158,9 @@ class Engine:
         ids = self._ids
         bm25_raw = {ids[i]: float(s) for i, s in enumerate(e_bm25) if s > 0}
         dense_raw = dict(zip(ids, map(float, e_dense)))
-        if cfg.rerank and cfg.rerank_weights:
+        # the reranker refines the tuned convex fusion; other modes are kept pure for comparison
+        reranked = cfg.rerank and bool(cfg.rerank_weights) and cfg.fusion is FusionMode.CONVEX
+        if reranked:
             X = entry_features(self._layout, p_bm25, p_dense, saturation=cfg.bm25_saturation,
                                floor=cfg.dense_floor, ceil=cfg.dense_ceil)
             final = LinearReranker(cfg.rerank_weights).scores(X)
@@ -192,7 +194,7 @@ class Engine:
                 passage=passage, matched_terms=tuple(sorted(qtokens & self._passage_terms(passage.pid))),
             ))
         # reranked and convex scores share one scale; raw BM25 and RRF scales are normalised away
-        unit_scale = (cfg.rerank and bool(cfg.rerank_weights)) or cfg.fusion is FusionMode.CONVEX
+        unit_scale = cfg.fusion is FusionMode.CONVEX
         feats, route = self._features(ps, ranking, p_dense, unit_scale)
         confidence = self.calibrator(feats)
         timings = dict(ps.timings)

@@ -36,7 +36,7 @@ def main() -> int:
     tuned = engine.config
     questions = [q for q in load_questions(args.file) if q.split == args.split]
 
-    plain = replace(tuned, synonyms=False, spelling=False, questions=False)
+    plain = replace(tuned, synonyms=False, spelling=False, questions=False, rerank=False)
     rows = [
         ("BM25 only", replace(plain, fusion=FusionMode.BM25)),
         ("dense only", replace(plain, fusion=FusionMode.DENSE)),
@@ -44,7 +44,8 @@ def main() -> int:
         ("convex, tuned", plain),
         ("+ synonyms", replace(plain, synonyms=True)),
         ("+ spelling correction", replace(plain, synonyms=True, spelling=True)),
-        ("+ alternative questions (= isac)", tuned),
+        ("+ alternative questions", replace(tuned, rerank=False)),
+        ("+ learned reranker (= isac)", tuned),
     ]
     cache: dict[tuple, tuple] = {}
     lines = ["| configuration | accuracy@1 | hit@3 | MRR@10 | OOS abstained | in-scope unanswered | ms/query |",
@@ -60,6 +61,9 @@ def main() -> int:
         results = rank_all(engine, scored, cfg)
         ms = ms_score + (time.perf_counter() - t0) / len(questions) * 1e3
         m = summarise(scored, results, cfg.answer_threshold)
+        m["clarify"] = float(np.mean([r.out_of_scope is None and r.confidence >= cfg.answer_threshold and len(r.candidates) > 1
+                                      and (r.candidates[0].score - r.candidates[1].score) / (abs(r.candidates[0].score) + 1e-9)
+                                      < cfg.clarify_margin for r in results]))
         lines.append(f"| {name} | {m['accuracy@1']:.3f} | {m['hit@3']:.3f} | {m['mrr@10']:.3f} | "
                      f"{m['oos_abstained']:.3f} | {m['in_scope_unanswered']:.3f} | {ms:.1f} |")
         print(lines[-1], flush=True)
