@@ -176,12 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pydantic import ValidationError
+
     from isac.encoders import EncoderError
     from isac.engine import QueryError
     from isac.evaluation import EvalFileError
     from isac.index import IndexLoadError
     from isac.knowledge import KnowledgeError
-    from pydantic import ValidationError
 
     parser = build_parser()
     args = parser.parse_args(argv)

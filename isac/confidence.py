@@ -34,7 +34,7 @@ class Calibrator:
         return float(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_PATH) -> "Calibrator":
+    def load(cls, path: Path = DEFAULT_PATH) -> Calibrator:
         try:
             data = json.loads(Path(path).read_text())
             if tuple(data["features"]) != FEATURES:

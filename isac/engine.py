@@ -44,7 +44,7 @@ class EngineConfig:
     max_query_chars: int = 500
 
     @classmethod
-    def tuned(cls) -> "EngineConfig":
+    def tuned(cls) -> EngineConfig:
         """Defaults overlaid with what `isac tune` fitted on eval/dev."""
         values = tuned_values()
         if "rerank_weights" in values:
@@ -52,7 +52,7 @@ class EngineConfig:
         return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
 
     @classmethod
-    def from_settings(cls, settings) -> "EngineConfig":
+    def from_settings(cls, settings) -> EngineConfig:
         explicit = {
             "fusion": settings.fusion, "rrf_k": settings.rrf_k, "spelling": settings.spelling,
             "synonyms": settings.synonyms, "max_query_chars": settings.max_query_chars,
@@ -126,10 +126,7 @@ class Engine:
         t1 = time.perf_counter()
         p_bm25 = self._bm25(query.tokens)
         t2 = time.perf_counter()
-        dense_text = text
-        for wrong, right in query.corrections:
-            dense_text = re.sub(rf"\b{re.escape(wrong)}\b", right, dense_text, flags=re.IGNORECASE)
-        q = self.encoder.encode_queries([dense_text]).astype(np.float32)
+        q = self.encoder.encode_queries([self.dense_text(query)]).astype(np.float32)
         n = self.index.faiss_index.ntotal
         scores, pids = self.index.faiss_index.search(q, n)
         p_dense = np.empty(n, dtype=np.float64)
@@ -138,6 +135,14 @@ class Engine:
         t3 = time.perf_counter()
         timings = {"analyse": (t1 - t0) * 1e3, "bm25": (t2 - t1) * 1e3, "dense": (t3 - t2) * 1e3}
         return PassageScores(query, p_bm25, p_dense, oos.astype(np.float64), timings)
+
+    @staticmethod
+    def dense_text(query: AnalysedQuery) -> str:
+        """What the encoder sees: the question with its spelling repaired."""
+        text = query.text
+        for wrong, right in query.corrections:
+            text = re.sub(rf"\b{re.escape(wrong)}\b", right, text, flags=re.IGNORECASE)
+        return text
 
     def search(self, text: str, k: int = 5, lang: str | None = None,
                config: EngineConfig | None = None) -> SearchResult:

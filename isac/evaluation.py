@@ -6,7 +6,6 @@ import copy
 import csv
 import io
 import json
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -199,14 +198,9 @@ class _PrefetchEncoder:
 
 
 def _dense_text(engine, text: str, cfg) -> str:
-    # mirrors Engine.score_passages: the encoder sees the question with spelling repaired.
-    # If this ever drifts, the prefetch just misses and the real encoder answers (slower, same result).
     from isac.engine import check_query
 
-    text = check_query(text, cfg.max_query_chars)
-    for wrong, right in engine.analyse(text, None, cfg).corrections:
-        text = re.sub(rf"\b{re.escape(wrong)}\b", right, text, flags=re.IGNORECASE)
-    return text
+    return engine.dense_text(engine.analyse(check_query(text, cfg.max_query_chars), None, cfg))
 
 
 def predict(engine, questions: Iterable[EvalQuestion], config=None,

@@ -22,18 +22,18 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from isac import __version__
 from isac.knowledge import KnowledgeBase
 from isac.passages import passage_hash, split_entries
+from isac.records import Channels, Entry, OutOfScopeTopic, Passage, PassageKind
 from isac.spelling import SpellCorrector
 from isac.text import Analyzer, words
-from isac.records import Channels, Entry, OutOfScopeTopic, Passage, PassageKind
 
 FORMAT_VERSION = 1
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}

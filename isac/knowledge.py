@@ -19,6 +19,7 @@ OUT_OF_SCOPE_FILE = "out-of-scope.yaml"
 SPECIAL_FILES = (SYNONYMS_FILE, OUT_OF_SCOPE_FILE)
 MAX_FILE_BYTES = 256 * 1024
 REQUIRED_SECTIONS = ("what", "how")
+MIN_QUESTIONS = {"ca": 5, "es": 3}
 
 
 @dataclass(frozen=True)
@@ -152,13 +153,16 @@ def parse_entry(data: object, rel: str, problems: list[Problem]) -> Entry | None
                 problems.append(Problem(rel, f"questions.{lang}", "unknown language; use ca, es or en"))
         for lang in ("ca", "es", "en"):
             questions[lang] = _str_list(raw_q.get(lang), f"questions.{lang}", rel, problems)
+        for lang, minimum in MIN_QUESTIONS.items():
+            if isinstance(raw_q.get(lang, []), list) and len(questions[lang]) < minimum:
+                problems.append(Problem(rel, f"questions.{lang}", f"has {len(questions[lang])}; write at least {minimum} ways citizens ask it"))
 
     sections: dict[str, str] = {}
     raw_s = data.get("sections")
     if not isinstance(raw_s, dict):
         problems.append(Problem(rel, "sections", f"missing; a mapping with keys from {', '.join(SECTION_KEYS)}"))
     else:
-        for key, value in raw_s.items():
+        for key in raw_s:
             if key not in SECTION_KEYS:
                 problems.append(Problem(rel, f"sections.{key}", f"unknown section; use one of {', '.join(SECTION_KEYS)}"))
                 continue

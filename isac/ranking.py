@@ -31,7 +31,7 @@ class PassageLayout:
     kind_masks: dict[str, np.ndarray]  # (entries, max passages) bool per passage kind
 
     @classmethod
-    def build(cls, passage_entry: np.ndarray, kinds: list[PassageKind], n_entries: int) -> "PassageLayout":
+    def build(cls, passage_entry: np.ndarray, kinds: list[PassageKind], n_entries: int) -> PassageLayout:
         counts = np.bincount(passage_entry, minlength=n_entries)
         slots = np.full((n_entries, max(int(counts.max(initial=1)), 1)), -1, dtype=np.int64)
         fill = np.zeros(n_entries, dtype=np.int64)

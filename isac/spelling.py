@@ -7,7 +7,7 @@ Only words the knowledge base does not contain are touched: first accents are re
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 from isac.text import _stop_words, fold
 
@@ -19,7 +19,7 @@ class SpellCorrector:
 
         self.surfaces = dict(counts)
         self.by_fold: dict[str, str] = {}
-        for word, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        for word, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             self.by_fold.setdefault(fold(word), word)
         self._sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for folded, word in self.by_fold.items():
@@ -27,7 +27,7 @@ class SpellCorrector:
                 self._sym.create_dictionary_entry(folded, counts[word])
 
     @classmethod
-    def from_texts(cls, texts: Iterable[tuple[str, str]]) -> "SpellCorrector":
+    def from_texts(cls, texts: Iterable[tuple[str, str]]) -> SpellCorrector:
         from isac.text import words
 
         counts: Counter[str] = Counter()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Mapping
 
 LEMMA_LANGS = {"ca": "ca", "es": "es", "en": "en"}
 _PUNCT_RE = re.compile(r"^[\W_]+$")
@@ -21,7 +21,7 @@ _APOS_RE = re.compile(r"[’`´‘]")
 _EXTRA_STOP = {
     # query filler that carries no topic
     "vull", "voldria", "necessito", "puc", "haig", "he", "cal", "saber", "fer", "demanar",
-    "quiero", "necesito", "puedo", "tengo", "hacer", "saber", "pedir", "please", "si",
+    "quiero", "necesito", "puedo", "tengo", "hacer", "pedir", "please", "si",
     "hola", "bon", "dia", "buenas", "buenos", "ajuntament", "ayuntamiento", "terrassa",
     "tarrasa", "the", "a", "an", "of", "to", "i", "my", "do", "how", "what", "is", "for",
     "in", "on", "can", "me", "it", "and", "where", "you", "get",

@@ -92,3 +92,10 @@ def test_empty_directory(tmp_path):
 def test_bad_synonyms(kb_copy):
     (kb_copy / "synonyms.yaml").write_text("synonyms:\n  vado: []\n")
     assert any("synonyms.vado" in m for m in problems(kb_copy))
+
+
+def test_too_few_alternative_questions(kb_copy):
+    edit(kb_copy, "tributs/ibi.yaml", questions={"ca": ["IBI"], "es": ["IBI", "recibo"]})
+    msgs = problems(kb_copy)
+    assert "knowledge/tributs/ibi.yaml: questions.ca: has 1; write at least 5 ways citizens ask it" in msgs
+    assert "knowledge/tributs/ibi.yaml: questions.es: has 2; write at least 3 ways citizens ask it" in msgs
