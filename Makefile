@@ -49,7 +49,7 @@ lint: setup
 bench: build
 	$(BIN)/python scripts/bench.py
 
-benchmarks: build
+benchmarks: setup
 	$(BIN)/python scripts/external_benchmarks.py
 
 ablation: build

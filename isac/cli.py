@@ -98,8 +98,10 @@ def cmd_ask(args) -> int:
 def cmd_serve(args) -> int:
     import uvicorn
 
+    from isac.api.app import create_app
+
     settings = _settings(args)
-    uvicorn.run("api:app", host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
 
 
