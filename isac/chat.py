@@ -365,10 +365,12 @@ class Chat:
         top = answer.result.candidates[0] if answer.result and answer.result.candidates else None
         self.unanswered.write({
             "session": session.id, "question": text, "lang": lang,
-            "confidence": round(answer.confidence, 4),
+            "confidence": round(answer.confidence, 4), "route": answer.route.id if answer.route else None,
             "top": top.entry_id if top else None, "top_score": round(top.score, 4) if top else None,
         })
-        return ChatReply(FALLBACK[lang], "none", lang, links=tuple(channel_links(None, lang))), session
+        # another administration's topic is not a gap in our content, but say where to go
+        message = answer.route.where.get(lang, answer.route.where["ca"]) if answer.route else FALLBACK[lang]
+        return ChatReply(message, "none", lang, links=tuple(channel_links(None, lang))), session
 
     def _entry_reply(self, entry: Entry, question: str, lang: str, followup: bool = False) -> ChatReply:
         intent = detect_intent(question)

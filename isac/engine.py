@@ -13,7 +13,7 @@ from isac.fusion import FusionMode, fuse, normalise_bm25, normalise_dense
 from isac.index import Index
 from isac.intent import detect_intent
 from isac.language import detect
-from isac.ranking import FEATURE_NAMES, LinearReranker, PassageLayout, entry_features, top_mean
+from isac.ranking import FEATURE_NAMES, LinearReranker, PassageLayout, TermOverlap, entry_features, top_mean
 from isac.records import AnalysedQuery, Answer, AnswerStatus, Candidate, PassageKind, SearchResult
 
 
@@ -47,8 +47,11 @@ class EngineConfig:
     def tuned(cls) -> EngineConfig:
         """Defaults overlaid with what `isac tune` fitted on eval/dev."""
         values = tuned_values()
-        if "rerank_weights" in values:
+        if values.get("rerank_features") == list(FEATURE_NAMES):
             values["rerank_weights"] = tuple(values["rerank_weights"])
+        else:
+            # weights fitted on other features would rank nonsense; fall back to plain fusion
+            values.pop("rerank_weights", None)
         return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
 
     @classmethod
@@ -100,6 +103,7 @@ class Engine:
         self._ids = [e.id for e in index.entries]
         self._layout = PassageLayout.build(index.passage_entry, [p.kind for p in index.passages], len(self._ids))
         self._is_question = np.array([p.kind is PassageKind.QUESTION for p in index.passages])
+        self._overlap = TermOverlap.build(index.passage_tokens)
         self._terms_cache: dict[int, frozenset[str]] = {}
 
     # -- stages ------------------------------------------------------------------------
@@ -166,8 +170,7 @@ class Engine:
         # the reranker refines the tuned convex fusion; other modes are kept pure for comparison
         reranked = cfg.rerank and bool(cfg.rerank_weights) and cfg.fusion is FusionMode.CONVEX
         if reranked:
-            X = entry_features(self._layout, p_bm25, p_dense, saturation=cfg.bm25_saturation,
-                               floor=cfg.dense_floor, ceil=cfg.dense_ceil)
+            X = self.entry_features(ps, cfg, p_bm25, p_dense)
             final = LinearReranker(cfg.rerank_weights).scores(X)
             ranking = sorted(zip(ids, map(float, final)), key=lambda kv: (-kv[1], kv[0]))
         elif cfg.fusion is FusionMode.CONVEX:
@@ -207,6 +210,14 @@ class Engine:
         timings["total"] = sum(timings.values())
         oos_topic = route if feats["oos_gap"] > cfg.oos_margin else None
         return SearchResult(ps.query, tuple(candidates), confidence, timings, feats, oos_topic)
+
+    def entry_features(self, ps: PassageScores, cfg: EngineConfig, p_bm25=None, p_dense=None) -> np.ndarray:
+        p_overlap = self._overlap.jaccard(ps.query.tokens)
+        if not cfg.questions:
+            p_overlap = np.where(self._is_question, 0.0, p_overlap)
+        return entry_features(self._layout, ps.bm25 if p_bm25 is None else p_bm25,
+                              ps.dense if p_dense is None else p_dense, p_overlap,
+                              saturation=cfg.bm25_saturation, floor=cfg.dense_floor, ceil=cfg.dense_ceil)
 
     def _features(self, ps: PassageScores, ranking: list[tuple[str, float]], p_dense: np.ndarray,
                   unit_scale: bool):

@@ -35,7 +35,7 @@ from isac.records import Channels, Entry, OutOfScopeTopic, Passage, PassageKind
 from isac.spelling import SpellCorrector
 from isac.text import Analyzer, words
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}
 
 
@@ -85,6 +85,7 @@ class Index:
     analyzer: Analyzer
     speller: SpellCorrector
     passage_entry: np.ndarray  # entry position of each passage
+    passage_tokens: tuple[frozenset[str], ...] = ()  # analysed terms, as BM25 indexed them
     oos_topics: tuple[OutOfScopeTopic, ...] = ()
     oos_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     oos_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
@@ -192,9 +193,9 @@ def build_index(
         faiss.write_index(_faiss(vectors), str(tmp / "dense.faiss"))
         (tmp / "entries.json").write_text(json.dumps([asdict(e) for e in kb.entries], ensure_ascii=False))
         with (tmp / "passages.jsonl").open("w") as fh:
-            for p, h in zip(passages, hashes):
+            for p, h, t in zip(passages, hashes, tokens):
                 row = {"pid": p.pid, "entry_id": p.entry_id, "kind": p.kind.value, "lang": p.lang,
-                       "text": p.text, "section": p.section, "hash": h}
+                       "text": p.text, "section": p.section, "hash": h, "tokens": t}
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         (tmp / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
         (tmp / "synonyms.json").write_text(json.dumps(kb.synonyms, ensure_ascii=False))
@@ -279,7 +280,9 @@ def load_index(directory: Path, encoder_name: str) -> Index:
         )
     try:
         entries = tuple(_entry_from_dict(d) for d in json.loads((directory / "entries.json").read_text()))
-        passages = tuple(_passage_from_dict(json.loads(line)) for line in (directory / "passages.jsonl").open())
+        rows = [json.loads(line) for line in (directory / "passages.jsonl").open()]
+        passages = tuple(_passage_from_dict(r) for r in rows)
+        passage_tokens = tuple(frozenset(r["tokens"]) for r in rows)
         vectors = np.load(directory / "vectors.npy")
         bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False, verbosity=0)
         faiss_index = faiss.read_index(str(directory / "dense.faiss"))
@@ -314,6 +317,7 @@ def load_index(directory: Path, encoder_name: str) -> Index:
         analyzer=Analyzer(synonyms),
         speller=SpellCorrector(vocab),
         passage_entry=passage_entry,
+        passage_tokens=passage_tokens,
         oos_topics=oos_topics,
         oos_vectors=oos_vectors,
         oos_owner=oos_owner,

@@ -91,7 +91,11 @@ def answer_json(answer: Answer) -> dict:
         out["message"] = CLARIFY[lang]
         out["options"] = [entry_card(e, lang) for e in answer.options]
     else:
-        out["fallback"] = {"message": FALLBACK[lang], "links": channel_links(None, lang)}
+        route = answer.route
+        # a known other-administration topic gets its own pointer, not "I am not sure"
+        message = route.where.get(lang, route.where["ca"]) if route else FALLBACK[lang]
+        out["fallback"] = {"message": message, "route": route.id if route else None,
+                           "links": channel_links(None, lang)}
     return out
 
 

@@ -20,6 +20,7 @@ FEATURE_NAMES = (
     "dense_max", "dense_top2", "dense_top3",
     "dense_question", "dense_title", "dense_section",
     "bm25_question", "bm25_title", "bm25_section", "bm25_keywords",
+    "overlap_question", "overlap_title",
 )
 
 
@@ -56,12 +57,44 @@ def top_mean(m: np.ndarray, k: int, fill: float) -> np.ndarray:
     return np.nan_to_num(out, nan=0.0)
 
 
-def entry_features(layout: PassageLayout, p_bm25: np.ndarray, p_dense: np.ndarray, *,
+@dataclass(frozen=True)
+class TermOverlap:
+    """Jaccard overlap between a query's terms and every passage's, via an inverted index.
+
+    BM25 rewards rare words; overlap rewards a citizen question that says exactly what the
+    query says ("com m'empadrono?" against "Com m'empadrono a Terrassa?"), however common.
+    """
+
+    postings: dict[str, np.ndarray]
+    sizes: np.ndarray
+
+    @classmethod
+    def build(cls, passage_tokens) -> "TermOverlap":
+        lists: dict[str, list[int]] = {}
+        for pid, terms in enumerate(passage_tokens):
+            for t in terms:
+                lists.setdefault(t, []).append(pid)
+        sizes = np.array([len(t) for t in passage_tokens], dtype=np.float64)
+        return cls({t: np.array(v, dtype=np.int64) for t, v in lists.items()}, sizes)
+
+    def jaccard(self, terms) -> np.ndarray:
+        q = set(terms)
+        inter = np.zeros(len(self.sizes))
+        for t in q:
+            pids = self.postings.get(t)
+            if pids is not None:
+                inter[pids] += 1.0
+        union = len(q) + self.sizes - inter
+        return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
+
+def entry_features(layout: PassageLayout, p_bm25: np.ndarray, p_dense: np.ndarray, p_overlap: np.ndarray, *,
                    saturation: float, floor: float, ceil: float) -> np.ndarray:
     """(entries, len(FEATURE_NAMES)) matrix, every feature scaled to [0, 1]."""
     lo = -1e9
     b = layout.gather(p_bm25 / (p_bm25 + saturation), lo)
     d = layout.gather(np.clip((p_dense - floor) / max(ceil - floor, 1e-6), 0.0, 1.0), lo)
+    o = layout.gather(p_overlap, lo)
 
     def kind_max(m: np.ndarray, kind: PassageKind) -> np.ndarray:
         v = np.where(layout.kind_masks[kind.value], m, lo).max(axis=1)
@@ -73,6 +106,7 @@ def entry_features(layout: PassageLayout, p_bm25: np.ndarray, p_dense: np.ndarra
         kind_max(d, PassageKind.QUESTION), kind_max(d, PassageKind.TITLE), kind_max(d, PassageKind.SECTION),
         kind_max(b, PassageKind.QUESTION), kind_max(b, PassageKind.TITLE), kind_max(b, PassageKind.SECTION),
         kind_max(b, PassageKind.KEYWORDS),
+        kind_max(o, PassageKind.QUESTION), kind_max(o, PassageKind.TITLE),
     ]
     return np.stack(cols, axis=1)
 

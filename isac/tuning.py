@@ -16,7 +16,7 @@ import numpy as np
 
 from isac.confidence import DEFAULT_PATH, FEATURES, fit, reliability
 from isac.evaluation import EvalQuestion, load_questions
-from isac.ranking import FEATURE_NAMES, entry_features, fit_listwise
+from isac.ranking import FEATURE_NAMES, fit_listwise
 
 
 @dataclass(frozen=True)
@@ -119,12 +119,11 @@ def fit_fusion(engine, scored, base):
     return best_cfg
 
 
-def fit_reranker(engine, scored, cfg):
-    X = np.stack([entry_features(engine._layout, s.scores.bm25, s.scores.dense, saturation=cfg.bm25_saturation,
-                                 floor=cfg.dense_floor, ceil=cfg.dense_ceil) for s in scored if s.item.in_scope])
+def fit_reranker(engine, scored, cfg, l2: float = 1e-2):
+    X = np.stack([engine.entry_features(s.scores, cfg) for s in scored if s.item.in_scope])
     ids = [e.id for e in engine.index.entries]
     Y = np.array([[e in s.item.expected for e in ids] for s in scored if s.item.in_scope], dtype=np.float64)
-    return fit_listwise(X, Y)
+    return fit_listwise(X, Y, l2=l2)
 
 
 def labels(scored, results) -> np.ndarray:

@@ -62,6 +62,7 @@ class AnswerCard(Card):
 
 class Fallback(BaseModel):
     message: str
+    route: str | None = Field(None, description="out-of-scope topic id, when another administration handles it")
     links: list[Link]
 
 

@@ -1,11 +1,13 @@
 import pytest
 
+from isac.index import FORMAT_VERSION
+
 
 def test_health(client):
     r = client.get("/health")
     assert r.status_code == 200
     body = r.json()
-    assert body["status"] == "ok" and body["entries"] == 6 and body["index_version"] == 1
+    assert body["status"] == "ok" and body["entries"] == 6 and body["index_version"] == FORMAT_VERSION
 
 
 def test_search(client):
@@ -35,6 +37,14 @@ def test_ask_out_of_scope_gives_fallback(client):
     body = r.json()
     assert body["status"] == "none" and body["answer"] is None
     assert {link["kind"] for link in body["fallback"]["links"]} == {"seu", "cita", "010"}
+    assert body["fallback"]["route"] == "temps"
+    assert "Meteorològic" in body["fallback"]["message"]
+
+
+def test_ask_unknown_subject_gives_the_generic_fallback(client):
+    r = client.post("/api/ask", json={"question": "xzqv bloop wibble"})
+    body = r.json()
+    assert body["status"] == "none" and body["fallback"]["route"] is None
     assert "010" in body["fallback"]["message"]
 
 
