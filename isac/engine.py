@@ -203,7 +203,7 @@ class Engine:
             ))
         # reranked and convex scores share one scale; raw BM25 and RRF scales are normalised away
         unit_scale = cfg.fusion is FusionMode.CONVEX
-        feats, route = self._features(ps, ranking, p_dense, unit_scale)
+        feats, route = self._features(ps, ranking, p_dense, unit_scale, cfg.questions)
         confidence = self.calibrator(feats)
         timings = dict(ps.timings)
         timings["rank"] = (time.perf_counter() - t0) * 1e3
@@ -220,7 +220,7 @@ class Engine:
                               saturation=cfg.bm25_saturation, floor=cfg.dense_floor, ceil=cfg.dense_ceil)
 
     def _features(self, ps: PassageScores, ranking: list[tuple[str, float]], p_dense: np.ndarray,
-                  unit_scale: bool):
+                  unit_scale: bool, questions: bool = True):
         """What the confidence model sees; independent of the fusion mode's score scale."""
         scores = np.array([s for _, s in ranking]) if ranking else np.zeros(2)
         if len(scores) < 2:
@@ -228,7 +228,9 @@ class Engine:
         spread = scores - scores.max()
         z = 10.0 * spread / (1.0 if unit_scale else np.abs(scores).max() + 1e-9)
         probs = np.exp(z) / np.exp(z).sum()
-        q_best = float(p_dense[self._is_question].max()) if self._is_question.any() else float(p_dense.max())
+        # nearest known citizen question; without question matching, the nearest passage
+        use_q = questions and self._is_question.any()
+        q_best = float(p_dense[self._is_question].max()) if use_q else float(p_dense.max())
         route, oos_best = None, 0.0
         if len(ps.oos):
             j = int(np.argmax(ps.oos))

@@ -77,3 +77,30 @@ def test_close_candidates_ask_for_clarification(engine):
 def test_bad_queries_raise_query_error(engine, bad):
     with pytest.raises(QueryError):
         engine.search(bad)
+
+
+def test_other_administrations_topics_are_routed_not_answered(engine):
+    a = engine.answer("on puc renovar el DNI que em caduca?")
+    assert a.status is AnswerStatus.NONE
+    assert a.route is not None and a.route.id == "dni"
+    assert "Policia Nacional" in a.route.where["ca"]
+
+
+def test_gibberish_knows_no_words(engine):
+    r = engine.search("xzqv bloop wibble")
+    assert r.query.known == 0.0
+    assert engine.answer("xzqv bloop wibble", result=r).status is AnswerStatus.NONE
+
+
+def test_reranker_weights_for_other_features_are_ignored(tmp_path, monkeypatch):
+    import json
+
+    from isac import confidence
+    from isac.engine import EngineConfig
+
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps({"config": {"alpha": 0.3, "rerank_weights": [1.0, 2.0], "rerank_features": ["a", "b"]}}))
+    monkeypatch.setattr(confidence, "DEFAULT_PATH", path)
+    monkeypatch.setattr(confidence.tuned_values, "__defaults__", (path,))
+    cfg = EngineConfig.tuned()
+    assert cfg.alpha == 0.3 and cfg.rerank_weights == ()

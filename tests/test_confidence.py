@@ -1,0 +1,41 @@
+import json
+
+import numpy as np
+import pytest
+
+from isac.confidence import FEATURES, Calibrator, fit, reliability, tuned_values
+
+
+def test_fit_separates_and_is_monotone_in_the_signal():
+    rng = np.random.default_rng(1)
+    n = 400
+    X = rng.random((n, len(FEATURES)))
+    y = (X[:, 0] > 0.5).astype(float)
+    cal = fit(X, y)
+    low = dict(zip(FEATURES, [0.1, 0.5, 0.5, 0.5, 0.5]))
+    high = dict(zip(FEATURES, [0.9, 0.5, 0.5, 0.5, 0.5]))
+    assert cal(low) < 0.2 < 0.8 < cal(high)
+
+
+def test_save_and_load_roundtrip(tmp_path):
+    cal = Calibrator((1.0, 2.0, 3.0, 4.0, 5.0), -1.0, (0.1,) * 5, (2.0,) * 5)
+    path = tmp_path / "cal.json"
+    cal.save(path, config={"answer_threshold": 0.4})
+    assert Calibrator.load(path) == cal
+    assert tuned_values(path) == {"answer_threshold": 0.4}
+
+
+def test_load_refuses_other_features_and_falls_back(tmp_path):
+    path = tmp_path / "cal.json"
+    path.write_text(json.dumps({"features": ["x"], "weights": [1.0], "bias": 0.0, "mean": [0], "scale": [1]}))
+    cal = Calibrator.load(path)
+    assert len(cal.weights) == len(FEATURES)
+    assert tuned_values(tmp_path / "missing.json") == {}
+
+
+def test_reliability_bins():
+    probs = np.array([0.05, 0.15, 0.95, 0.92])
+    labels = np.array([0, 0, 1, 0])
+    bins = reliability(probs, labels)
+    assert [b["n"] for b in bins] == [1, 1, 2]
+    assert bins[-1]["accuracy"] == pytest.approx(0.5)

@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+
+from isac.ranking import FEATURE_NAMES, LinearReranker, PassageLayout, TermOverlap, entry_features, fit_listwise, top_mean
+from isac.records import PassageKind
+
+Q, T, S = PassageKind.QUESTION, PassageKind.TITLE, PassageKind.SECTION
+
+
+def layout():
+    # entry 0 owns passages 0-2, entry 1 owns 3-4
+    return PassageLayout.build(np.array([0, 0, 0, 1, 1]), [T, Q, S, T, Q], 2)
+
+
+def test_layout_groups_passages_by_entry():
+    lay = layout()
+    assert lay.slots.tolist() == [[0, 1, 2], [3, 4, -1]]
+    assert lay.kind_masks["question"].tolist() == [[False, True, False], [False, True, False]]
+
+
+def test_top_mean_ignores_padding():
+    m = np.array([[3.0, 1.0, 2.0], [5.0, -1e9, -1e9]])
+    assert top_mean(m, 2, -1e9).tolist() == [2.5, 5.0]
+
+
+def test_overlap_is_jaccard_of_term_sets():
+    ov = TermOverlap.build([frozenset({"empadronar"}), frozenset({"empadronar", "casa", "saber"}), frozenset()])
+    j = ov.jaccard(("empadronar",))
+    assert j.tolist() == pytest.approx([1.0, 1 / 3, 0.0])
+
+
+def test_entry_features_shape_and_meaning():
+    lay = layout()
+    bm25 = np.array([0.0, 10.0, 0.0, 2.0, 0.0])
+    dense = np.array([0.80, 0.95, 0.70, 0.90, 0.85])
+    overlap = np.array([0.0, 1.0, 0.0, 0.0, 0.5])
+    X = entry_features(lay, bm25, dense, overlap, saturation=10.0, floor=0.75, ceil=0.95)
+    f = dict(zip(FEATURE_NAMES, X.T))
+    assert X.shape == (2, len(FEATURE_NAMES))
+    assert f["bm25_max"].tolist() == pytest.approx([0.5, 2 / 12])
+    assert f["dense_question"].tolist() == pytest.approx([1.0, 0.5])
+    assert f["overlap_question"].tolist() == [1.0, 0.5]
+    assert ((X >= 0) & (X <= 1)).all()
+
+
+def test_listwise_fit_learns_which_feature_predicts_the_answer():
+    rng = np.random.default_rng(0)
+    X = rng.random((200, 5, len(FEATURE_NAMES)))
+    useful = FEATURE_NAMES.index("overlap_question")
+    Y = np.zeros((200, 5))
+    Y[np.arange(200), X[:, :, useful].argmax(axis=1)] = 1
+    model = fit_listwise(X, Y, steps=1500)
+    picked = np.einsum("qef,f->qe", X, np.array(model.weights)).argmax(axis=1)
+    assert (picked == Y.argmax(axis=1)).mean() > 0.9
+    assert model.weights[useful] == max(model.weights)
+
+
+def test_reranker_probabilities_sum_to_one():
+    r = LinearReranker((1.0,) * len(FEATURE_NAMES))
+    p = r.probabilities(np.array([2.0, 1.0, 0.5]))
+    assert p.sum() == pytest.approx(1.0) and p.argmax() == 0
