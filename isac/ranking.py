@@ -69,7 +69,7 @@ class TermOverlap:
     sizes: np.ndarray
 
     @classmethod
-    def build(cls, passage_tokens) -> "TermOverlap":
+    def build(cls, passage_tokens) -> TermOverlap:
         lists: dict[str, list[int]] = {}
         for pid, terms in enumerate(passage_tokens):
             for t in terms:

@@ -1,7 +1,15 @@
 import numpy as np
 import pytest
 
-from isac.ranking import FEATURE_NAMES, LinearReranker, PassageLayout, TermOverlap, entry_features, fit_listwise, top_mean
+from isac.ranking import (
+    FEATURE_NAMES,
+    LinearReranker,
+    PassageLayout,
+    TermOverlap,
+    entry_features,
+    fit_listwise,
+    top_mean,
+)
 from isac.records import PassageKind
 
 Q, T, S = PassageKind.QUESTION, PassageKind.TITLE, PassageKind.SECTION
