@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, StrictBool
 
-from isac.api.models import Link
+from isac.api.models import Card, Link
 
 SESSION_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
@@ -32,13 +32,7 @@ class ChatRequest(BaseModel):
     option_id: str | None = Field(None, max_length=200, description="the entry id of a clarification button")
 
 
-class ChatCard(BaseModel):
-    id: str
-    category: str
-    title: str
-    summary: str
-    url: str
-    links: list[Link]
+class ChatCard(Card):
     section: str | None
     section_title: str | None
 
