@@ -27,7 +27,8 @@ def _progress(label: str):
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, desc=label, unit="passage", file=sys.stderr, disable=total < 64)
+            # None: a bar on a terminal, silence in CI logs
+            bar = tqdm(total=total, desc=label, unit="passage", file=sys.stderr, disable=None if total >= 64 else True)
         bar.n = done
         bar.refresh()
         if done >= total:

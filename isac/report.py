@@ -245,7 +245,7 @@ def run_eval(engine, args) -> int:
     config = engine.config
     if getattr(args, "mode", None):
         config = replace(config, fusion=FusionMode(args.mode))
-    with tqdm(total=len(questions), desc="eval", unit="q", file=sys.stderr, disable=len(questions) < 50) as bar:
+    with tqdm(total=len(questions), desc="eval", unit="q", file=sys.stderr, disable=None if len(questions) >= 50 else True) as bar:
         preds = predict(engine, questions, config=config, progress=bar.update)
     doc = build_document(engine, preds, str(args.file), config)
     m = doc["metrics"]
