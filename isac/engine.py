@@ -242,6 +242,8 @@ class Engine:
             "dense_question": q_best,
             "oos_gap": oos_best - q_best if len(ps.oos) else -1.0,
             "known": float(min(ps.query.known, 1.0)),
+            "oos_sim": oos_best,
+            "terms": float(len(ps.query.tokens)),
         }
         return feats, route
 

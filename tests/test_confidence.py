@@ -12,13 +12,15 @@ def test_fit_separates_and_is_monotone_in_the_signal():
     X = rng.random((n, len(FEATURES)))
     y = (X[:, 0] > 0.5).astype(float)
     cal = fit(X, y)
-    low = dict(zip(FEATURES, [0.1, 0.5, 0.5, 0.5, 0.5]))
-    high = dict(zip(FEATURES, [0.9, 0.5, 0.5, 0.5, 0.5]))
+    rest = [0.5] * (len(FEATURES) - 1)
+    low = dict(zip(FEATURES, [0.1, *rest]))
+    high = dict(zip(FEATURES, [0.9, *rest]))
     assert cal(low) < 0.2 < 0.8 < cal(high)
 
 
 def test_save_and_load_roundtrip(tmp_path):
-    cal = Calibrator((1.0, 2.0, 3.0, 4.0, 5.0), -1.0, (0.1,) * 5, (2.0,) * 5)
+    n = len(FEATURES)
+    cal = Calibrator(tuple(float(i) for i in range(n)), -1.0, (0.1,) * n, (2.0,) * n)
     path = tmp_path / "cal.json"
     cal.save(path, config={"answer_threshold": 0.4})
     assert Calibrator.load(path) == cal
