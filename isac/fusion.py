@@ -13,17 +13,6 @@ class FusionMode(str, Enum):
     DENSE = "dense"
 
 
-def _minmax(scores: Mapping[str, float]) -> dict[str, float]:
-    if not scores:
-        return {}
-    hi = max(scores.values())
-    lo = min(scores.values())
-    span = hi - lo
-    if span <= 1e-12:
-        return {k: 1.0 for k in scores}
-    return {k: (v - lo) / span for k, v in scores.items()}
-
-
 def normalise_bm25(scores: Mapping[str, float], saturation: float) -> dict[str, float]:
     """Map raw BM25 to [0, 1) with s / (s + c).
 
@@ -70,4 +59,4 @@ def fuse(
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-__all__ = ["FusionMode", "fuse", "normalise_bm25", "normalise_dense", "_minmax"]
+__all__ = ["FusionMode", "fuse", "normalise_bm25", "normalise_dense"]

