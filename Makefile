@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: setup setup-st build run serve test test-fast eval-gate browser lint bench benchmarks ablation clean
+.PHONY: setup setup-st build run serve test test-fast test-unit eval-gate browser lint bench benchmarks ablation clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,10 @@ test: setup setup-st browser
 
 test-fast: setup
 	$(BIN)/pytest -m "not browser and not st"
+
+# no model at all: analyser, validation, fusion, ranking maths, metrics, reports' parsing
+test-unit: setup
+	$(BIN)/pytest -m "not model and not browser and not st"
 
 eval-gate: build
 	$(BIN)/isac eval eval/questions.jsonl --split test --min-accuracy 0.92

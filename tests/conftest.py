@@ -66,3 +66,11 @@ def client(engine, settings_for):
     app = create_app(settings_for(), engine=engine)
     with TestClient(app) as c:
         yield c
+
+
+def pytest_collection_modifyitems(items):
+    # anything that touches the bundled encoder is a `model` test: `pytest -m "not model"`
+    # runs the rest (analyser, validation, fusion, metrics...) with no model at all
+    for item in items:
+        if {"encoder", "engine", "fixture_index_dir", "client"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker("model")
