@@ -99,3 +99,14 @@ def test_too_few_alternative_questions(kb_copy):
     msgs = problems(kb_copy)
     assert "knowledge/tributs/ibi.yaml: questions.ca: has 1; write at least 5 ways citizens ask it" in msgs
     assert "knowledge/tributs/ibi.yaml: questions.es: has 2; write at least 3 ways citizens ask it" in msgs
+
+
+def test_huge_file_is_refused_with_its_size(kb_copy):
+    (kb_copy / "tributs" / "ibi.yaml").write_text("id: ibi\n# " + "x" * 300_000 + "\n")
+    (msg,) = problems(kb_copy)
+    assert msg.startswith("knowledge/tributs/ibi.yaml: file is") and "split the entry" in msg
+
+
+def test_entry_that_is_not_a_mapping(kb_copy):
+    (kb_copy / "tributs" / "ibi.yaml").write_text("- just\n- a list\n")
+    assert problems(kb_copy) == ["knowledge/tributs/ibi.yaml: an entry must be a YAML mapping of fields"]
