@@ -24,11 +24,13 @@ CLARIFY = {
 def channel_links(entry: Entry | None, lang: str = "ca") -> list[dict]:
     """Where to do it: the fitxa, then the channels the entry offers (all of them as fallback)."""
     es = lang == "es"
+    seu = {"kind": "seu", "label": "Sede Electrónica (24 h)" if es else "Seu Electrònica (24 h)", "url": SEU_URL}
     links = []
-    if entry is not None:
+    if entry is not None and entry.url.rstrip("/") != SEU_URL.rstrip("/"):
         links.append({"kind": "fitxa", "label": "Ficha del trámite" if es else "Fitxa del tràmit", "url": entry.url})
-    if entry is None or entry.channels.seu:
-        links.append({"kind": "seu", "label": "Sede Electrónica (24 h)" if es else "Seu Electrònica (24 h)", "url": SEU_URL})
+    # an entry whose only page is the Seu's front page gets it once, as the Seu
+    if entry is None or entry.channels.seu or entry.url.rstrip("/") == SEU_URL.rstrip("/"):
+        links.append(seu)
     if entry is None or entry.channels.oac:
         links.append({"kind": "cita", "label": "Cita previa OAC" if es else "Cita prèvia OAC", "url": CITA_URL})
     if entry is None or entry.channels.phone_010:

@@ -119,3 +119,9 @@ def test_default_k_comes_from_settings(engine, settings_for):
 
     with TestClient(create_app(settings_for(k=2), engine=engine)) as c:
         assert len(c.get("/api/search", params={"q": "padró"}).json()["results"]) == 2
+
+
+def test_entry_whose_page_is_the_seu_gets_one_seu_link(client):
+    links = client.get("/api/entries/ibi").json()["links"]
+    assert [link["kind"] for link in links].count("seu") == 1
+    assert "fitxa" not in [link["kind"] for link in links]
