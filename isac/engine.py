@@ -104,7 +104,6 @@ class Engine:
         self._layout = PassageLayout.build(index.passage_entry, [p.kind for p in index.passages], len(self._ids))
         self._is_question = np.array([p.kind is PassageKind.QUESTION for p in index.passages])
         self._overlap = TermOverlap.build(index.passage_tokens)
-        self._terms_cache: dict[int, frozenset[str]] = {}
 
     # -- stages ------------------------------------------------------------------------
     def analyse(self, text: str, lang: str | None = None, config: EngineConfig | None = None) -> AnalysedQuery:
@@ -199,7 +198,7 @@ class Engine:
                 bm25_rank=bm25_rank.get(entry_id),
                 # "found by dense" means it was in the dense top 50, not merely scored
                 dense_rank=dense_rank[entry_id] if dense_rank.get(entry_id, 999) <= 50 else None,
-                passage=passage, matched_terms=tuple(sorted(qtokens & self._passage_terms(passage.pid))),
+                passage=passage, matched_terms=tuple(sorted(qtokens & self.index.passage_tokens[passage.pid])),
             ))
         # reranked and convex scores share one scale; raw BM25 and RRF scales are normalised away
         unit_scale = cfg.fusion is FusionMode.CONVEX
@@ -246,14 +245,6 @@ class Engine:
             "terms": float(len(ps.query.tokens)),
         }
         return feats, route
-
-    def _passage_terms(self, pid: int) -> frozenset[str]:
-        cached = self._terms_cache.get(pid)
-        if cached is None:
-            p = self.index.passages[pid]
-            cached = frozenset(self.index.analyzer.analyse(p.text, p.lang).tokens)
-            self._terms_cache[pid] = cached
-        return cached
 
     # -- decisions ---------------------------------------------------------------------
     def answer(self, text: str, lang: str | None = None, config: EngineConfig | None = None,

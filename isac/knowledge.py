@@ -56,13 +56,16 @@ class KnowledgeBase:
         return {e.id: e for e in self.entries}
 
 
-def _read_yaml(path: Path, problems: list[Problem], rel: str | None = None) -> object | None:
+def _read_yaml(path: Path, problems: list[Problem], rel: str | None = None, digest=None) -> object | None:
+    """Parse one file, reading it once; ``digest`` (the content hash) sees the same bytes."""
     rel = rel or str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         problems.append(Problem(rel, "", f"cannot read the file ({exc.strerror})"))
         return None
+    if digest is not None:
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
     if len(raw) > MAX_FILE_BYTES:
         problems.append(Problem(rel, "", f"file is {len(raw)} bytes, over the {MAX_FILE_BYTES} limit; split the entry"))
         return None
@@ -217,10 +220,10 @@ def parse_entry(data: object, rel: str, problems: list[Problem]) -> Entry | None
     )
 
 
-def load_synonyms(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+def load_synonyms(path: Path, problems: list[Problem], digest=None) -> dict[str, tuple[str, ...]]:
     if not path.exists():
         return {}
-    data = _read_yaml(path, problems)
+    data = _read_yaml(path, problems, str(path), digest)
     if data is None:
         return {}
     table = data.get("synonyms") if isinstance(data, dict) else None
@@ -238,11 +241,11 @@ def load_synonyms(path: Path, problems: list[Problem]) -> dict[str, tuple[str, .
     return out
 
 
-def load_out_of_scope(path: Path, problems: list[Problem]) -> tuple[OutOfScopeTopic, ...]:
+def load_out_of_scope(path: Path, problems: list[Problem], digest=None) -> tuple[OutOfScopeTopic, ...]:
     """Topics that belong to other administrations (or to no one), with where to go."""
     if not path.exists():
         return ()
-    data = _read_yaml(path, problems, str(path))
+    data = _read_yaml(path, problems, str(path), digest)
     topics = data.get("topics") if isinstance(data, dict) else None
     if not isinstance(topics, list):
         problems.append(Problem(str(path), "topics", "must be a list of {id, where: {ca, es}, examples: {ca: [...]}}"))
@@ -282,8 +285,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     files = sorted(p for p in directory.rglob("*.y*ml") if p.name not in SPECIAL_FILES)
     for path in files:
         rel = str(path.relative_to(directory.parent)) if directory.parent != path else str(path)
-        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
-        data = _read_yaml(path, problems, rel)
+        data = _read_yaml(path, problems, rel, digest)
         if data is None:
             continue
         entry = parse_entry(data, rel, problems)
@@ -305,13 +307,9 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             if rid not in seen:
                 problems.append(Problem(seen[entry.id], "related", f"unknown related id {rid!r}"))
     syn_path = directory / SYNONYMS_FILE
-    if syn_path.exists():
-        digest.update(syn_path.read_bytes())
-    synonyms = load_synonyms(syn_path, problems)
+    synonyms = load_synonyms(syn_path, problems, digest)
     oos_path = directory / OUT_OF_SCOPE_FILE
-    if oos_path.exists():
-        digest.update(oos_path.read_bytes())
-    out_of_scope = load_out_of_scope(oos_path, problems)
+    out_of_scope = load_out_of_scope(oos_path, problems, digest)
     if problems:
         raise KnowledgeError(problems)
     return KnowledgeBase(tuple(entries), synonyms, digest.hexdigest(), out_of_scope)

@@ -21,7 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from isac.confidence import FEATURES, fit  # noqa: E402
+from isac.confidence import FEATURES, fit, reliability  # noqa: E402
 from isac.engine import load_engine  # noqa: E402
 from isac.evaluation import load_questions  # noqa: E402
 from isac.fusion import FusionMode  # noqa: E402
@@ -99,12 +99,9 @@ def main() -> int:
     probs = np.array([r.confidence for r in tres])
     y = labels(tscored, tres)
     rel = ["| confidence bin | questions | mean confidence | share right |", "|---|---|---|---|"]
-    edges = np.linspace(0, 1, 11)
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        mask = (probs >= lo) & ((probs < hi) if hi < 1 else (probs <= hi))
-        if mask.any():
-            bar = "█" * int(round(y[mask].mean() * 20))
-            rel.append(f"| {lo:.1f}–{hi:.1f} | {mask.sum()} | {probs[mask].mean():.2f} | {y[mask].mean():.2f} {bar} |")
+    for b in reliability(probs, y):
+        bar = "█" * int(round(b["accuracy"] * 20))
+        rel.append(f"| {b['lo']:.1f}–{b['hi']:.1f} | {b['n']} | {b['confidence']:.2f} | {b['accuracy']:.2f} {bar} |")
     brier = float(np.mean((probs - y) ** 2))
     rel_text = "\n".join(rel) + f"\n\nBrier score on test: {brier:.3f} (a constant guess of the base rate scores {float(np.mean((y.mean() - y) ** 2)):.3f})."
     print(rel_text)
