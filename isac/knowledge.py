@@ -3,34 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
 
 import yaml
 
-from isac.records import SECTION_KEYS, Channels, Entry, OutOfScopeTopic
+from isac.records import Entry, OutOfScopeTopic
+from isac.schema import ID_RE, Problem, bilingual, parse_entry, str_list, valid_url
 
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SYNONYMS_FILE = "synonyms.yaml"
 OUT_OF_SCOPE_FILE = "out-of-scope.yaml"
+TOPICS_FILE = "topics.tsv"
 SPECIAL_FILES = (SYNONYMS_FILE, OUT_OF_SCOPE_FILE)
 MAX_FILE_BYTES = 256 * 1024
-REQUIRED_SECTIONS = ("what", "how")
-MIN_QUESTIONS = {"ca": 5, "es": 3}
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}: {self.field}" if self.field else self.path
-        return f"{where}: {self.message}"
 
 
 class KnowledgeError(Exception):
@@ -86,158 +71,29 @@ def _read_yaml(path: Path, problems: list[Problem], rel: str | None = None, dige
         return None
 
 
-def _text(data: dict, key: str, rel: str, problems: list[Problem], *, required: bool = True) -> str:
-    value = data.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            problems.append(Problem(rel, key, "missing; add a non-empty text"))
-        return ""
-    if not isinstance(value, str):
-        problems.append(Problem(rel, key, f"must be text, got {type(value).__name__}"))
-        return ""
-    return " ".join(value.split())
-
-
-def _bilingual(data: dict, key: str, rel: str, problems: list[Problem]) -> dict[str, str]:
-    value = data.get(key)
-    if not isinstance(value, dict):
-        problems.append(Problem(rel, key, "missing; give it as a mapping with `ca` and `es`"))
-        return {}
-    out = {}
-    for lang in ("ca", "es"):
-        label = "Catalan" if lang == "ca" else "Spanish"
-        text = _text(value, lang, rel, [])
-        if not text:
-            problems.append(Problem(rel, f"{key}.{lang}", f"missing {label} text"))
-        else:
-            out[lang] = text
-    return out
-
-
-def _str_list(value: object, field: str, rel: str, problems: list[Problem]) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        problems.append(Problem(rel, field, "must be a list of texts"))
-        return ()
-    return tuple(" ".join(str(v).split()) for v in value if str(v).strip())
-
-
-def valid_url(url: object) -> bool:
-    if not isinstance(url, str) or any(c.isspace() for c in url):
-        return False
-    parts = urlparse(url)
-    return parts.scheme in ("http", "https") and "." in parts.netloc
-
-
-def parse_entry(data: object, rel: str, problems: list[Problem]) -> Entry | None:
-    """Turn one file's YAML into an Entry, appending every problem found."""
-    if not isinstance(data, dict):
-        problems.append(Problem(rel, "", "an entry must be a YAML mapping of fields"))
-        return None
-    before = len(problems)
-    entry_id = data.get("id")
-    if not isinstance(entry_id, str) or not entry_id:
-        problems.append(Problem(rel, "id", "missing; add `id: <slug>`"))
-        entry_id = ""
-    elif not ID_RE.match(entry_id):
-        problems.append(Problem(rel, "id", f"{entry_id!r} is not a slug (lowercase letters, digits, hyphens)"))
-    category = _text(data, "category", rel, problems)
-    title = _bilingual(data, "title", rel, problems)
-    summary = _bilingual(data, "summary", rel, problems)
-
-    questions: dict[str, tuple[str, ...]] = {}
-    raw_q = data.get("questions") or {}
-    if not isinstance(raw_q, dict):
-        problems.append(Problem(rel, "questions", "must be a mapping {ca: [...], es: [...]}"))
-    else:
-        for lang in raw_q:
-            if lang not in ("ca", "es", "en"):
-                problems.append(Problem(rel, f"questions.{lang}", "unknown language; use ca, es or en"))
-        for lang in ("ca", "es", "en"):
-            questions[lang] = _str_list(raw_q.get(lang), f"questions.{lang}", rel, problems)
-        for lang, minimum in MIN_QUESTIONS.items():
-            if isinstance(raw_q.get(lang, []), list) and len(questions[lang]) < minimum:
-                problems.append(Problem(rel, f"questions.{lang}", f"has {len(questions[lang])}; write at least {minimum} ways citizens ask it"))
-
-    sections: dict[str, str] = {}
-    raw_s = data.get("sections")
-    if not isinstance(raw_s, dict):
-        problems.append(Problem(rel, "sections", f"missing; a mapping with keys from {', '.join(SECTION_KEYS)}"))
-    else:
-        for key in raw_s:
-            if key not in SECTION_KEYS:
-                problems.append(Problem(rel, f"sections.{key}", f"unknown section; use one of {', '.join(SECTION_KEYS)}"))
-                continue
-            text = _text(raw_s, key, rel, problems)
-            if text:
-                sections[key] = text
-        for key in REQUIRED_SECTIONS:
-            if key not in raw_s:
-                problems.append(Problem(rel, f"sections.{key}", "missing required section"))
-
-    raw_c = data.get("channels")
-    if not isinstance(raw_c, dict):
-        problems.append(Problem(rel, "channels", "missing; give `seu`, `phone_010` and `oac` as true/false"))
-        channels = Channels(False, False, False)
-    else:
-        flags = {}
-        for key in ("seu", "phone_010", "oac"):
-            if not isinstance(raw_c.get(key), bool):
-                problems.append(Problem(rel, f"channels.{key}", "must be true or false"))
-            flags[key] = bool(raw_c.get(key))
-        channels = Channels(**flags)
-
-    url = data.get("url")
-    if not valid_url(url):
-        problems.append(Problem(rel, "url", f"malformed URL {url!r}; use a full https:// address"))
-    sources = _str_list(data.get("sources"), "sources", rel, problems)
-    for i, src in enumerate(sources):
-        if not valid_url(src):
-            problems.append(Problem(rel, f"sources[{i}]", f"malformed URL {src!r}"))
-    updated = data.get("updated")
-    if isinstance(updated, date):
-        updated = updated.isoformat()
-    elif not (isinstance(updated, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", updated)):
-        problems.append(Problem(rel, "updated", "missing or not a YYYY-MM-DD date"))
-        updated = ""
-
-    if len(problems) > before:
-        return None
-    return Entry(
-        id=entry_id,
-        category=category,
-        title=title,
-        summary=summary,
-        questions=questions,
-        keywords=_str_list(data.get("keywords"), "keywords", rel, problems),
-        sections=sections,
-        channels=channels,
-        url=url,
-        sources=sources,
-        related=_str_list(data.get("related"), "related", rel, problems),
-        updated=updated,
-    )
-
-
 def load_synonyms(path: Path, problems: list[Problem], digest=None) -> dict[str, tuple[str, ...]]:
+    """``synonyms:`` for every language, ``only_ca:``/``only_es:`` for one (keys become ``es:word``)."""
     if not path.exists():
         return {}
     data = _read_yaml(path, problems, str(path), digest)
     if data is None:
         return {}
-    table = data.get("synonyms") if isinstance(data, dict) else None
-    if not isinstance(table, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("synonyms"), dict):
         problems.append(Problem(str(path), "synonyms", "must be a mapping `term: [official terms]`"))
         return {}
     out: dict[str, tuple[str, ...]] = {}
-    for key, values in table.items():
-        if isinstance(values, str):
-            values = [values]
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-            problems.append(Problem(str(path), f"synonyms.{key}", "must be a non-empty list of texts"))
+    for block, prefix in (("synonyms", ""), ("only_ca", "ca:"), ("only_es", "es:"), ("only_en", "en:")):
+        table = data.get(block) or {}
+        if not isinstance(table, dict):
+            problems.append(Problem(str(path), block, "must be a mapping `term: [official terms]`"))
             continue
-        out[str(key).strip().lower()] = tuple(v.strip().lower() for v in values)
+        for key, values in table.items():
+            if isinstance(values, str):
+                values = [values]
+            if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+                problems.append(Problem(str(path), f"{block}.{key}", "must be a non-empty list of texts"))
+                continue
+            out[prefix + str(key).strip().lower()] = tuple(v.strip().lower() for v in values)
     return out
 
 
@@ -257,7 +113,7 @@ def load_out_of_scope(path: Path, problems: list[Problem], digest=None) -> tuple
             problems.append(Problem(str(path), f"{field}.id", "missing or not a slug"))
             continue
         before = len(problems)
-        where = _bilingual(item, "where", str(path), problems)
+        where = bilingual(item, "where", str(path), problems)
         examples = item.get("examples")
         if not isinstance(examples, dict) or not examples:
             problems.append(Problem(str(path), f"{field}.examples", "needs phrasings by language: {ca: [...], es: [...]}"))
@@ -267,9 +123,16 @@ def load_out_of_scope(path: Path, problems: list[Problem], digest=None) -> tuple
             if lang not in ("ca", "es", "en"):
                 problems.append(Problem(str(path), f"{field}.examples.{lang}", "unknown language; use ca, es or en"))
                 continue
-            pairs.extend((lang, t) for t in _str_list(texts, f"{field}.examples.{lang}", str(path), problems))
+            pairs.extend((lang, t) for t in str_list(texts, f"{field}.examples.{lang}", str(path), problems))
+        link = item.get("link")
+        if link is not None:
+            if not isinstance(link, dict) or not valid_url(link.get("url")):
+                problems.append(Problem(str(path), f"{field}.link", "must be {url: https://..., label: {ca, es, en}}"))
+            else:
+                label = bilingual(link, "label", str(path), problems, ("ca", "es", "en"))
+                link = {"url": link["url"], "label": label}
         if len(problems) == before:
-            out.append(OutOfScopeTopic(item["id"], where, tuple(pairs)))
+            out.append(OutOfScopeTopic(item["id"], where, tuple(pairs), link))
     return tuple(out)
 
 

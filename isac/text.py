@@ -91,17 +91,27 @@ class Analysis:
 class Analyzer:
     """Turns text into index terms; the same instance serves indexing and querying.
 
-    ``synonyms`` maps a folded word or phrase to official terms; ``repair`` (query side
-    only) maps an unknown surface word to a known one, or returns None.
+    ``synonyms`` maps a folded word or phrase to official terms; a key written ``es:word``
+    applies to Spanish text only (``ca:word`` to Catalan), so "seguro" can mean insurance
+    in Spanish without touching Catalan "segur". ``repair`` (query side only) maps an
+    unknown surface word to a known one, or returns None.
     """
 
     def __init__(self, synonyms: Mapping[str, Iterable[str]] | None = None):
-        self.synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # language ("" for every language) → phrase → official terms
+        self.synonyms: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {}
         for key, values in (synonyms or {}).items():
-            phrase = tuple(fold(w) for w in words(key))
+            scope, _, text = key.partition(":") if key[:3] in ("ca:", "es:", "en:") else ("", "", key)
+            phrase = tuple(fold(w) for w in words(text))
             if phrase:
-                self.synonyms[phrase] = tuple(values)
-        self._max_phrase = max((len(k) for k in self.synonyms), default=0)
+                self.synonyms.setdefault(scope, {})[phrase] = tuple(values)
+        self._max_phrase = max((len(k) for table in self.synonyms.values() for k in table), default=0)
+
+    def _synonym(self, phrase: tuple[str, ...], lang: str) -> tuple[str, ...] | None:
+        scoped = self.synonyms.get(lang)
+        if scoped and phrase in scoped:
+            return scoped[phrase]
+        return self.synonyms.get("", {}).get(phrase)
 
     def terms(self, surface: Iterable[str], lang: str) -> list[str]:
         stop = _stop_words()
@@ -143,7 +153,7 @@ class Analyzer:
             for n in range(self._max_phrase, 0, -1):
                 for i in range(len(folded) - n + 1):
                     phrase = tuple(folded[i : i + n])
-                    values = self.synonyms.get(phrase)
+                    values = self._synonym(phrase, lang)
                     key = " ".join(phrase)
                     if values and all(key != k for k, _ in used):
                         used.append((key, values))

@@ -1,84 +1,108 @@
 """`isac tune`: fit fusion weights, the reranker, the confidence model and the thresholds
-on eval/dev, and report them on eval/test.
+on the dev splits of the eval sets, and report them on the test splits.
 
 The expensive half of a search (analysis, BM25, the encoder) runs once per question;
-every grid point then only re-ranks, so a full sweep takes seconds.
+every grid point then only re-ranks, so a full sweep takes seconds. ``tune`` returns what
+it fitted and never changes the engine it was given.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
-import sys
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
-from isac.confidence import DEFAULT_PATH, FEATURES, fit, reliability
-from isac.evaluation import EvalQuestion, load_questions
-from isac.ranking import FEATURE_NAMES, fit_listwise
+from isac.confidence import FEATURES, Calibrator, fit, reliability
+from isac.config import EngineConfig
+from isac.decision import decide
+from isac.evaluation.metrics import summary
+from isac.evaluation.questions import EvalQuestion, load_questions
+from isac.evaluation.runner import Prediction
+from isac.fusion import FusionMode
+from isac.ranking import FEATURE_NAMES, Ranker, fit_listwise
 
 
 @dataclass(frozen=True)
 class Scored:
+    """A question with its passage scores, computed once."""
+
     item: EvalQuestion
     scores: object  # engine.PassageScores
 
 
-def precompute(engine, questions, config=None) -> list[Scored]:
+@dataclass(frozen=True)
+class Tuned:
+    """What `isac tune` fitted, and how it scores on dev and test."""
+
+    config: EngineConfig
+    calibrator: Calibrator
+    report: dict
+
+    def saved_config(self) -> dict:
+        """The values written to calibration.json's ``config``."""
+        c = self.config
+        return {"alpha": c.alpha, "agg_k": c.agg_k, "bm25_saturation": c.bm25_saturation,
+                "dense_floor": c.dense_floor, "dense_ceil": c.dense_ceil, "answer_threshold": c.answer_threshold,
+                "clarify_margin": c.clarify_margin, "choice_margin": c.choice_margin, "oos_margin": c.oos_margin,
+                "rerank_weights": list(c.rerank_weights), "rerank_features": list(FEATURE_NAMES)}
+
+
+def precompute(engine, questions, config=None, batch: int = 128) -> list[Scored]:
+    """Passage scores for every question, encoded in batches."""
     cfg = config or engine.config
-    return [Scored(q, engine.score_passages(q.question, config=cfg)) for q in questions]
+    out: list[Scored] = []
+    for start in range(0, len(questions), batch):
+        chunk = questions[start:start + batch]
+        out += [Scored(q, ps) for q, ps in zip(chunk, engine.score_many([q.question for q in chunk], None, cfg),
+                                                strict=True)]
+    return out
 
 
-def rank_all(engine, scored: list[Scored], cfg, k: int = 10):
-    return [engine.rank(s.scores, k, cfg) for s in scored]
+def rank_all(ranker: Ranker, scored: list[Scored], cfg, k: int = 10):
+    """Every question re-ranked under ``cfg``."""
+    return [ranker.rank(s.scores, k, cfg) for s in scored]
 
 
-def _right(s: Scored, r) -> bool:
-    return s.item.in_scope and bool(r.candidates) and r.candidates[0].entry_id in s.item.expected
+def predictions(index, scored: list[Scored], results, cfg) -> list[Prediction]:
+    """What each citizen would get under ``cfg``: the eval's own Prediction, so metrics are shared."""
+    out = []
+    for s, r in zip(scored, results, strict=True):
+        a = decide(index, r, cfg)
+        answer_id = a.entry.id if a.entry is not None else None
+        out.append(Prediction(s.item, tuple(c.entry_id for c in r.candidates), answer_id, a.status.value,
+                              a.confidence, 0.0, r, a.reason))
+    return out
 
 
-def _silent(r, threshold: float) -> bool:
-    return r.out_of_scope is not None or r.confidence < threshold
+def labels(scored, results) -> np.ndarray:
+    """1 where the top entry is right (the calibrator's target)."""
+    return np.array([int(s.item.in_scope and bool(r.candidates) and r.candidates[0].entry_id in s.item.expected)
+                     for s, r in zip(scored, results, strict=True)])
 
 
-def summarise(scored: list[Scored], results, threshold: float) -> dict:
-    ins = [(s, r) for s, r in zip(scored, results) if s.item.in_scope]
-    oos = [r for s, r in zip(scored, results) if not s.item.in_scope]
-    rr = []
-    for s, r in ins:
-        ranks = [i for i, c in enumerate(r.candidates[:10], 1) if c.entry_id in s.item.expected]
-        rr.append(1 / ranks[0] if ranks else 0.0)
-    mean = lambda xs: float(np.mean(xs)) if xs else 0.0  # noqa: E731
-    return {
-        "accuracy@1": mean([_right(s, r) for s, r in ins]),
-        "hit@3": mean([any(c.entry_id in s.item.expected for c in r.candidates[:3]) for s, r in ins]),
-        "mrr@10": mean(rr),
-        "oos_abstained": mean([_silent(r, threshold) for r in oos]),
-        "in_scope_unanswered": mean([_silent(r, threshold) for _, r in ins]),
-    }
-
-
-def choose_threshold(scored, results, target_oos: float = 0.9) -> float:
-    """Lowest threshold that silences target_oos of the out-of-scope dev questions.
+def choose_threshold(index, scored, results, cfg, target_oos: float = 0.9) -> float:
+    """Lowest threshold that silences ``target_oos`` of the out-of-scope dev questions.
 
     The lowest one leaves the fewest citizens wrongly without an answer; if none reaches
     the target, the one with the smallest sum of both error rates.
     """
     best, best_cost = 0.5, None
+    plain = replace(cfg, choice_margin=0.0, clarify_margin=0.0)
     for t in np.round(np.arange(0.02, 0.96, 0.01), 2):
-        m = summarise(scored, results, t)
-        if m["oos_abstained"] >= target_oos:
+        m = summary(predictions(index, scored, results, replace(plain, answer_threshold=float(t))))
+        if (m["oos_abstained"] or 0) >= target_oos:
             return float(t)
-        cost = (1 - m["oos_abstained"]) + m["in_scope_unanswered"]
+        cost = (1 - (m["oos_abstained"] or 0)) + (m["in_scope_unanswered"] or 0)
         if best_cost is None or cost < best_cost:
             best, best_cost = float(t), cost
     return best
 
 
 def choose_oos_margin(scored, results, max_false: float = 0.005) -> float:
-    """Smallest margin at which the out-of-scope rule silences at most max_false of in-scope."""
-    gaps_in = np.array([r.features["oos_gap"] for s, r in zip(scored, results) if s.item.in_scope])
+    """Smallest margin at which the out-of-scope rule silences at most ``max_false`` of in-scope."""
+    gaps_in = np.array([r.features["oos_gap"] for s, r in zip(scored, results, strict=True) if s.item.in_scope])
     for m in np.round(np.arange(-0.05, 0.101, 0.005), 3):
         if np.mean(gaps_in > m) <= max_false:
             return float(m)
@@ -90,7 +114,7 @@ def choose_margin(scored, results) -> float:
     best, best_gain = 0.0, 0.0
     for m in (0.005, 0.01, 0.02, 0.03, 0.05, 0.08):
         gain = 0.0
-        for s, r in zip(scored, results):
+        for s, r in zip(scored, results, strict=True):
             if not s.item.in_scope or len(r.candidates) < 2:
                 continue
             top = r.candidates[0].score
@@ -106,68 +130,87 @@ def choose_margin(scored, results) -> float:
     return best
 
 
-def fit_fusion(engine, scored, base):
+def choose_choice_margin(index, scored, results, cfg, target_oos: float = 0.9) -> float:
+    """Widest margin for "Potser busqueu…" that keeps ``target_oos`` of out-of-scope silenced.
+
+    A choice helps an unsure in-scope citizen when it holds the right entry, and costs one
+    when it does not; offering one for an out-of-scope question is the worst case.
+    """
+    best, best_gain = 0.0, 0.0
+    for m in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
+        preds = predictions(index, scored, results, replace(cfg, choice_margin=m))
+        if (summary(preds)["oos_abstained"] or 0) < target_oos:
+            break
+        gain = 0.0
+        for p in preds:
+            if p.reason != "uncertain":
+                continue
+            options = [c.entry_id for c in p.result.candidates[:3]] if p.result else []
+            if not p.item.in_scope:
+                gain -= 2.0
+            else:
+                gain += 1.0 if any(e in p.item.expected for e in options) else -1.0
+        if gain > best_gain:
+            best, best_gain = m, gain
+    return best
+
+
+def fit_fusion(ranker, scored, base: EngineConfig) -> EngineConfig:
     """Grid over the convex fusion's parameters, no reranker: best dev accuracy@1, then MRR."""
     best_cfg, best_key = base, None
-    grid = itertools.product((0.3, 0.4, 0.5), (2, 3), (8.0, 12.0, 20.0), (0.70, 0.75))
-    for alpha, k, sat, floor in grid:
+    index = ranker.index
+    for alpha, k, sat, floor in itertools.product((0.3, 0.4, 0.5), (2, 3), (8.0, 12.0, 20.0), (0.70, 0.75)):
         cfg = replace(base, rerank=False, alpha=alpha, agg_k=k, bm25_saturation=sat, dense_floor=floor)
-        m = summarise(scored, rank_all(engine, scored, cfg), 0.0)
-        key = (round(m["accuracy@1"], 4), round(m["mrr@10"], 4))
+        m = summary(predictions(index, scored, rank_all(ranker, scored, cfg), replace(cfg, answer_threshold=0.0)))
+        key = (round(m["accuracy@1"] or 0, 4), round(m["mrr@10"] or 0, 4))
         if best_key is None or key > best_key:
             best_cfg, best_key = cfg, key
     return best_cfg
 
 
-def fit_reranker(engine, scored, cfg, l2: float = 1e-2):
-    X = np.stack([engine.entry_features(s.scores, cfg) for s in scored if s.item.in_scope])
-    ids = [e.id for e in engine.index.entries]
-    Y = np.array([[e in s.item.expected for e in ids] for s in scored if s.item.in_scope], dtype=np.float64)
+def fit_reranker(ranker, scored, cfg, l2: float = 1e-2):
+    """The listwise linear reranker on the in-scope dev questions."""
+    X = np.stack([ranker.features(s.scores, cfg) for s in scored if s.item.in_scope])
+    Y = np.array([[e in s.item.expected for e in ranker.ids] for s in scored if s.item.in_scope], dtype=np.float64)
     return fit_listwise(X, Y, l2=l2)
 
 
-def labels(scored, results) -> np.ndarray:
-    return np.array([int(_right(s, r)) for s, r in zip(scored, results)])
+def load_split(engine, files: list[Path], split: str) -> list[EvalQuestion]:
+    """The questions of ``split`` from every file."""
+    known = {e.id for e in engine.index.entries}
+    return [q for f in files for q in load_questions(f, known_ids=known) if q.split == split]
 
 
-def tune(engine, args) -> int:
-    questions = load_questions(args.file, known_ids={e.id for e in engine.index.entries})
-    dev = [q for q in questions if q.split == "dev"]
-    test = [q for q in questions if q.split == "test"]
+def tune(engine, files: list[Path]) -> Tuned:
+    """Fit everything on the dev splits of ``files``; report dev and test."""
+    dev, test = load_split(engine, files, "dev"), load_split(engine, files, "test")
     if not dev:
-        print('isac: error: no questions with "split": "dev" to tune on', file=sys.stderr)
-        return 2
-    base = replace(engine.config, fusion=engine.config.fusion.__class__("convex"))
-    print(f"scoring {len(dev)} dev questions once...", file=sys.stderr)
+        raise ValueError('no questions with "split": "dev" to tune on')
+    base = replace(engine.config, fusion=FusionMode.CONVEX)
     scored = precompute(engine, dev, base)
-
-    fusion_cfg = fit_fusion(engine, scored, base)
-    reranker = fit_reranker(engine, scored, fusion_cfg)
-    cfg = replace(fusion_cfg, rerank=True, rerank_weights=reranker.weights)
-    results = rank_all(engine, scored, cfg)
-    X = np.array([[r.features[f] for f in FEATURES] for r in results])
-    engine.calibrator = fit(X, labels(scored, results))
-    results = rank_all(engine, scored, cfg)
+    ranker = Ranker(engine.index, engine.calibrator)
+    fusion_cfg = fit_fusion(ranker, scored, base)
+    cfg = replace(fusion_cfg, rerank=True, rerank_weights=fit_listwise_weights(ranker, scored, fusion_cfg))
+    results = rank_all(ranker, scored, cfg)
+    calibrator = fit(np.array([[r.features[f] for f in FEATURES] for r in results]), labels(scored, results))
+    ranker = Ranker(engine.index, calibrator)
+    results = rank_all(ranker, scored, cfg)
     cfg = replace(cfg, oos_margin=choose_oos_margin(scored, results))
-    results = rank_all(engine, scored, cfg)
-    cfg = replace(cfg, answer_threshold=choose_threshold(scored, results), clarify_margin=choose_margin(scored, results))
-
-    report = {"dev": summarise(scored, results, cfg.answer_threshold),
-              "reliability_dev": reliability(np.array([r.confidence for r in results]), labels(scored, results))}
+    results = rank_all(ranker, scored, cfg)
+    cfg = replace(cfg, answer_threshold=choose_threshold(engine.index, scored, results, cfg),
+                  clarify_margin=choose_margin(scored, results))
+    cfg = replace(cfg, choice_margin=choose_choice_margin(engine.index, scored, results, cfg))
+    report = {"dev": summary(predictions(engine.index, scored, results, cfg)),
+              "reliability_dev": reliability(np.array([r.confidence for r in results]), labels(scored, results)),
+              "fitted_on": ", ".join(f"{f} split=dev" for f in files) + f" ({len(dev)} questions)"}
     if test:
         tscored = precompute(engine, test, cfg)
-        tres = rank_all(engine, tscored, cfg)
-        report["test"] = summarise(tscored, tres, cfg.answer_threshold)
+        tres = rank_all(ranker, tscored, cfg)
+        report["test"] = summary(predictions(engine.index, tscored, tres, cfg))
         report["reliability_test"] = reliability(np.array([r.confidence for r in tres]), labels(tscored, tres))
-    config = {"alpha": cfg.alpha, "agg_k": cfg.agg_k, "bm25_saturation": cfg.bm25_saturation,
-              "dense_floor": cfg.dense_floor, "dense_ceil": cfg.dense_ceil,
-              "answer_threshold": cfg.answer_threshold, "clarify_margin": cfg.clarify_margin,
-              "oos_margin": cfg.oos_margin, "rerank_weights": list(cfg.rerank_weights),
-              "rerank_features": list(FEATURE_NAMES)}
-    print(json.dumps({"config": config, **report}, indent=2))
-    if args.write:
-        engine.calibrator.save(DEFAULT_PATH, config=config,
-                               fitted_on=f"{args.file} split=dev ({len(dev)} questions)",
-                               encoder=engine.index.manifest.get("encoder"), **report)
-        print(f"wrote {DEFAULT_PATH}", file=sys.stderr)
-    return 0
+    return Tuned(cfg, calibrator, report)
+
+
+def fit_listwise_weights(ranker, scored, cfg) -> tuple[float, ...]:
+    """The reranker's weights (a tuple, as EngineConfig keeps them)."""
+    return fit_reranker(ranker, scored, cfg).weights

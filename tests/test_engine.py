@@ -35,8 +35,8 @@ def test_typo_is_corrected_before_retrieval(engine):
     assert r.candidates[0].entry_id == "deixalleria"
 
 
-def test_spanish_query_finds_catalan_content(engine):
-    r = engine.search("¿cuánto se paga por la grúa?")
+def test_spanish_query_finds_catalan_content(real_engine):
+    r = real_engine.search("¿cuánto se paga por la grúa?")
     assert r.query.lang == "es"
     assert r.candidates[0].entry_id == "grua-vehicle-retirat"
 

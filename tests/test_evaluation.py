@@ -12,8 +12,8 @@ from isac.evaluation import (
     compare_outcomes,
     confusions,
     load_questions,
-    metrics,
     predict,
+    summary,
 )
 
 IDS = {"padro-alta", "padro-volant", "gual", "ibi", "deixalleria", "grua-vehicle-retirat"}
@@ -124,7 +124,7 @@ def preds():
 
 
 def test_metrics_on_hand_made_predictions(preds):
-    m = metrics(preds)
+    m = summary(preds)
     assert (m["questions"], m["in_scope"], m["out_of_scope"]) == (6, 4, 2)
     assert m["accuracy@1"] == 0.25 and m["hit@3"] == 0.5 and m["hit@5"] == 0.75
     assert m["mrr@10"] == pytest.approx((1 + 1 / 2 + 1 / 4) / 4)

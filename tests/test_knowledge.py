@@ -97,8 +97,9 @@ def test_bad_synonyms(kb_copy):
 def test_too_few_alternative_questions(kb_copy):
     edit(kb_copy, "tributs/ibi.yaml", questions={"ca": ["IBI"], "es": ["IBI", "recibo"]})
     msgs = problems(kb_copy)
-    assert "knowledge/tributs/ibi.yaml: questions.ca: has 1; write at least 5 ways citizens ask it" in msgs
-    assert "knowledge/tributs/ibi.yaml: questions.es: has 2; write at least 3 ways citizens ask it" in msgs
+    assert "knowledge/tributs/ibi.yaml: questions.ca: has 1; write at least 5 in Catalan" in msgs
+    assert "knowledge/tributs/ibi.yaml: questions.es: has 2; write at least 3 in Spanish" in msgs
+    assert "knowledge/tributs/ibi.yaml: questions.en: has 0; write at least 3 in English" in msgs
 
 
 def test_huge_file_is_refused_with_its_size(kb_copy):

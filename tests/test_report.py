@@ -12,8 +12,8 @@ import re
 import pytest
 
 from isac.cli import build_parser, main
-from isac.evaluation import OUT_OF_SCOPE
-from isac.report import explain, run_eval
+from isac.evaluation import OUT_OF_SCOPE, EvalOptions, run_eval
+from isac.explain import explain
 
 XSS = "<script>alert(1)</script> llicència de gual"
 ROWS = [
@@ -34,8 +34,11 @@ def write_rows(path, rows):
 
 def evaluate(engine, capsys, *argv):
     """run_eval on the session engine (no reload), as `isac eval` would call it."""
-    args = build_parser().parse_args(["eval", *map(str, argv)])
-    code = run_eval(engine, args)
+    a = build_parser().parse_args(["eval", *map(str, argv)])
+    options = EvalOptions(file=a.file, split=a.split, mode=a.mode, json=a.json, html=a.html, save=a.save,
+                          compare=a.compare, predictions=a.predictions, min_accuracy=a.min_accuracy,
+                          failures=a.failures)
+    code = run_eval(engine, options)
     out, err = capsys.readouterr()
     return code, out, err
 

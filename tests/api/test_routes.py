@@ -7,7 +7,7 @@ def test_health(client):
     r = client.get("/health")
     assert r.status_code == 200
     body = r.json()
-    assert body["status"] == "ok" and body["entries"] == 6 and body["index_version"] == FORMAT_VERSION
+    assert body["status"] == "ok" and body["entries"] == 6 and body["index_format"] == FORMAT_VERSION and body["index_version"]
 
 
 def test_search(client):
@@ -29,14 +29,18 @@ def test_ask_answer_has_card_and_channels(client):
     body = r.json()
     assert r.status_code == 200 and body["status"] == "answer"
     assert body["answer"]["id"] == "grua-vehicle-retirat" and body["answer"]["section"] == "cost"
-    assert {link["kind"] for link in body["answer"]["links"]} >= {"fitxa", "010"}
+    # the fixture's grua entry has no specific page, so no fitxa chip: only the channels its `how` names
+    assert body["answer"]["url"] is None
+    assert {link["kind"] for link in body["answer"]["links"]} == {"010"}
 
 
 def test_ask_out_of_scope_gives_fallback(client):
     r = client.post("/api/ask", json={"question": "quin temps farà demà a París?"})
     body = r.json()
     assert body["status"] == "none" and body["answer"] is None
-    assert {link["kind"] for link in body["fallback"]["links"]} == {"seu", "cita", "010"}
+    # another administration's topic: its own link, never municipal chips that cannot help
+    assert [link["kind"] for link in body["fallback"]["links"]] == ["outside"]
+    assert body["fallback"]["links"][0]["url"].startswith("https://www.meteo.cat")
     assert body["fallback"]["route"] == "temps"
     assert "Meteorològic" in body["fallback"]["message"]
 

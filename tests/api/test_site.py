@@ -12,9 +12,15 @@ WEB = Path(__file__).resolve().parents[2] / "isac" / "web"
 
 @pytest.fixture()
 def reports(client, tmp_path) -> Path:
-    """Unanswered questions and feedback go to a temporary folder, not to reports/."""
-    client.app.state.reports_dir = tmp_path / "reports"
+    """Unanswered questions and feedback go to the temporary folder the client fixture set."""
     return tmp_path / "reports"
+
+
+def use_engine(client, engine):
+    """Swap the served engine the way a reload does: chat and suggester with it."""
+    from isac.api.app import attach_engine
+
+    attach_engine(client.app, engine)
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +86,8 @@ def test_chat_answers_with_a_card_and_a_session(client):
     assert reply["status"] == "answer" and reply["lang"] == "ca"
     card = reply["cards"][0]
     assert card["id"] == "padro-alta" and card["url"].startswith("https://")
-    assert [link["kind"] for link in card["links"]] == ["fitxa", "seu", "cita", "010"]
+    # the fixture's alta is done in person with cita prèvia: only the channels its `how` names
+    assert [link["kind"] for link in card["links"]] == ["fitxa", "cita"]
     assert reply["followups"] and reply["options"] == [] and reply["followup"] is False
 
 
@@ -111,8 +118,8 @@ def test_chat_clarification_buttons(client, engine):
 
     from isac.engine import Engine
 
-    client.app.state.engine = Engine(engine.index, engine.encoder,
-                                     dataclasses.replace(engine.config, clarify_margin=10.0, answer_threshold=0.0))
+    use_engine(client, Engine(engine.index, engine.encoder,
+                              dataclasses.replace(engine.config, clarify_margin=10.0, answer_threshold=0.0)))
     data = chat(client, "quant costa el padró?")
     reply = data["reply"]
     assert reply["status"] == "clarify" and reply["text"]
@@ -128,8 +135,8 @@ def test_chat_unanswered_is_logged(client, engine, reports):
     from isac.engine import Engine
 
     # an engine that answers nothing, so the test does not hang on calibration
-    client.app.state.engine = Engine(engine.index, engine.encoder,
-                                     dataclasses.replace(engine.config, answer_threshold=1.01))
+    use_engine(client, Engine(engine.index, engine.encoder,
+                              dataclasses.replace(engine.config, answer_threshold=1.01)))
     reply = chat(client, "quina és la capital de Mongòlia?")["reply"]
     assert reply["status"] == "none"
     assert {link["kind"] for link in reply["links"]} == {"seu", "cita", "010"}
@@ -217,9 +224,11 @@ def test_widget_and_static_files(client):
     r = client.get("/widget.js")
     assert r.status_code == 200 and "javascript" in r.headers["content-type"]
     assert "api/chat" in r.text
-    for path in ("/static/site.js", "/static/site.css", "/static/widget.js"):
+    for path in ("/static/site.js", "/static/site.css", "/favicon.ico"):
         assert client.get(path).status_code == 200, path
-    assert client.get("/static/nope.js").status_code == 404
+    # only the page's own assets: no HTML copy of the page without its CSP
+    for path in ("/static/nope.js", "/static/index.html", "/static/widget.js"):
+        assert client.get(path).status_code == 404, path
 
 
 def test_scripts_never_insert_html():

@@ -110,7 +110,8 @@ def hostile_site(tmp_path_factory, encoder, settings_for, reports):
     import yaml
 
     from isac.engine import Engine
-    from isac.index import build_index, load_index
+    from isac.index import load_index
+    from isac.indexing import build_index
     from isac.knowledge import load_knowledge
 
     kb = tmp_path_factory.mktemp("hostile") / "knowledge"

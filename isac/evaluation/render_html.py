@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from isac.evaluation import OUT_OF_SCOPE, outcome_summary
+from isac.evaluation.metrics import outcome_summary
+from isac.evaluation.questions import OUT_OF_SCOPE
 
 GOOD, MID, BAD, OOS, INK, MUTED = "#1f9d6b", "#e0a526", "#d64545", "#8a94a6", "#1c2430", "#667085"
 

@@ -1,0 +1,11 @@
+"""The API's routes, one module per resource."""
+
+from fastapi import APIRouter
+
+from isac.api.routes import ask, chat, entries, feedback, health, search, site, suggest
+
+router = APIRouter()
+for module in (health, search, ask, entries, suggest, chat, feedback, site):
+    router.include_router(module.router)
+
+__all__ = ["router"]

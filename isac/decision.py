@@ -1,0 +1,68 @@
+"""The decision: answer, ask which procedure, or route elsewhere; and which text answers.
+
+``decide`` never guesses: below the calibrated threshold it routes the citizen, unless the
+best candidates share a theme, in which case it offers them ("Potser busqueu…").
+"""
+
+from __future__ import annotations
+
+from isac.config import EngineConfig
+from isac.index import Index
+from isac.intent import detect_intent
+from isac.messages import answer_lang
+from isac.records import Answer, AnswerStatus, Candidate, Entry, PassageKind, SearchResult
+
+
+def _coherent(index: Index, candidates: tuple[Candidate, ...], margin: float) -> tuple[Entry, ...]:
+    """The top 2-3 entries when they are about one theme (one category, or related), else ()."""
+    if len(candidates) < 2:
+        return ()
+    top = index.entry(candidates[0].entry_id)
+    spread = abs(candidates[0].score) + 1e-9
+    out = [top]
+    for c in candidates[1:3]:
+        other = index.entry(c.entry_id)
+        if other is None or top is None or (candidates[0].score - c.score) / spread > margin:
+            break
+        if other.category == top.category or other.id in top.related or top.id in other.related:
+            out.append(other)
+    return tuple(e for e in out if e is not None) if len(out) >= 2 else ()
+
+
+def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
+    """The answer a citizen gets for ``result``."""
+    lang = answer_lang(result.query.lang)
+    base = {"question": result.query.text, "lang": lang, "confidence": result.confidence, "result": result}
+    if result.out_of_scope is not None or not result.candidates:
+        return Answer(AnswerStatus.NONE, route=result.out_of_scope, **base)
+    if result.confidence < cfg.answer_threshold:
+        options = _coherent(index, result.candidates, cfg.choice_margin) if cfg.choice_margin > 0 else ()
+        if options:
+            return Answer(AnswerStatus.CLARIFY, entry=options[0], options=options, reason="uncertain",
+                          text=" / ".join(o.text("title", lang) for o in options), **base)
+        return Answer(AnswerStatus.NONE, **base)
+    top = result.candidates[0]
+    entry = index.entry(top.entry_id)
+    assert entry is not None  # candidates come from the same index
+    spread = abs(top.score) + 1e-9
+    close = [c for c in result.candidates[1:3] if (top.score - c.score) / spread < cfg.clarify_margin]
+    if close:
+        options = (entry, *(e for c in close if (e := index.entry(c.entry_id)) is not None))
+        return Answer(AnswerStatus.CLARIFY, entry=entry, options=options, reason="close",
+                      text=" / ".join(o.text("title", lang) for o in options), **base)
+    section, body = section_for(entry, result.query.text, lang, top)
+    return Answer(AnswerStatus.ANSWER, entry=entry, section=section, text=body,
+                  as_of=entry.as_of.get(section) if section else None, **base)
+
+
+def section_for(entry: Entry, question: str, lang: str, candidate: Candidate | None = None) -> tuple[str | None, str]:
+    """The text that answers ``question`` from ``entry``: the asked-for section first, else the summary."""
+    lang = answer_lang(lang)
+    intent = detect_intent(question)
+    if intent and intent in entry.sections:
+        return intent, entry.section(intent, lang)
+    if candidate is not None and candidate.passage.kind is PassageKind.SECTION \
+            and candidate.passage.section in entry.sections:
+        key = candidate.passage.section
+        return key, entry.section(key, lang)
+    return None, entry.text("summary", lang)
