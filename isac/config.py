@@ -31,6 +31,7 @@ class EngineConfig:
     synonyms: bool = True
     # match queries against the entries' alternative questions and situations (ablation switch)
     questions: bool = True
+    situations: bool = True  # match the entries' situations (how citizens describe the problem)
     # query preparation for citizens' long and messy text (ablation switches)
     strip_fillers: bool = True
     repair_apostrophes: bool = True

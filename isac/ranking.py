@@ -159,15 +159,26 @@ class Ranker:
         # what citizens say (questions, situations, FAQ questions), as opposed to official text
         self.is_citizen = np.array([k in (PassageKind.QUESTION, PassageKind.SITUATION, PassageKind.FAQ)
                                     for k in kinds])
+        self.is_situation = np.array([k is PassageKind.SITUATION for k in kinds])
         self.overlap = TermOverlap.build(index.passage_tokens)
+
+    def _masked(self, cfg, p_bm25: np.ndarray, p_dense: np.ndarray, p_overlap: np.ndarray | None = None):
+        """Passage scores with the switched-off passage kinds removed (ablation switches)."""
+        off = np.zeros(len(self.is_citizen), dtype=bool)
+        if not cfg.questions:
+            off |= self.is_citizen
+        if not cfg.situations:
+            off |= self.is_situation
+        if not off.any():
+            return p_bm25, p_dense, p_overlap
+        overlap = None if p_overlap is None else np.where(off, 0.0, p_overlap)
+        return np.where(off, 0.0, p_bm25), np.where(off, -1.0, p_dense), overlap
 
     def features(self, ps, cfg, p_bm25=None, p_dense=None) -> np.ndarray:
         """The reranker's (entries, features) matrix for one query."""
-        p_overlap = self.overlap.jaccard(ps.query.tokens)
-        if not cfg.questions:
-            p_overlap = np.where(self.is_citizen, 0.0, p_overlap)
-        return entry_features(self.layout, ps.bm25 if p_bm25 is None else p_bm25,
-                              ps.dense if p_dense is None else p_dense, p_overlap,
+        b, d, o = self._masked(cfg, ps.bm25 if p_bm25 is None else p_bm25, ps.dense if p_dense is None else p_dense,
+                               self.overlap.jaccard(ps.query.tokens))
+        return entry_features(self.layout, b, d, o,
                               saturation=cfg.bm25_saturation, floor=cfg.dense_floor, ceil=cfg.dense_ceil)
 
     def rank(self, ps, k: int, cfg):
@@ -176,10 +187,7 @@ class Ranker:
         from isac.fusion import FusionMode, blend, fuse, normalise_bm25, normalise_dense
         from isac.records import Candidate, SearchResult
 
-        p_bm25, p_dense = ps.bm25, ps.dense
-        if not cfg.questions:
-            p_bm25 = np.where(self.is_citizen, 0.0, p_bm25)
-            p_dense = np.where(self.is_citizen, -1.0, p_dense)
+        p_bm25, p_dense, _ = self._masked(cfg, ps.bm25, ps.dense)
         lo = -1e9
         e_bm25 = top_mean(self.layout.gather(p_bm25, lo), cfg.agg_k, lo)
         e_dense = top_mean(self.layout.gather(p_dense, lo), cfg.agg_k, lo)
@@ -213,8 +221,8 @@ class Ranker:
                 passage=passage, matched_terms=tuple(sorted(qtokens & self.index.passage_tokens[passage.pid])),
             ))
         # nearest citizen phrasing; without question matching, the nearest passage
-        use_q = cfg.questions and self.is_citizen.any()
-        nearest = float(p_dense[self.is_citizen].max()) if use_q else float(p_dense.max())
+        citizen = self.is_citizen & (p_dense > -1.0)
+        nearest = float(p_dense[citizen].max()) if cfg.questions and citizen.any() else float(p_dense.max())
         oos_best, route = None, None
         if len(ps.oos):
             j = int(np.argmax(ps.oos))

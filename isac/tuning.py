@@ -181,6 +181,27 @@ def load_split(engine, files: list[Path], split: str) -> list[EvalQuestion]:
     return [q for f in files for q in load_questions(f, known_ids=known) if q.split == split]
 
 
+def fit_decision(engine, scored, cfg: EngineConfig, choice: bool = True) -> tuple[EngineConfig, Calibrator]:
+    """For a fixed ranking config: the confidence model, out-of-scope margin and thresholds, on dev."""
+    results = rank_all(Ranker(engine.index, engine.calibrator), scored, cfg)
+    calibrator = fit(np.array([[r.features[f] for f in FEATURES] for r in results]), labels(scored, results))
+    ranker = Ranker(engine.index, calibrator)
+    results = rank_all(ranker, scored, cfg)
+    cfg = replace(cfg, oos_margin=choose_oos_margin(scored, results))
+    results = rank_all(ranker, scored, cfg)
+    cfg = replace(cfg, answer_threshold=choose_threshold(engine.index, scored, results, cfg),
+                  clarify_margin=choose_margin(scored, results), choice_margin=0.0)
+    if choice:
+        cfg = replace(cfg, choice_margin=choose_choice_margin(engine.index, scored, results, cfg))
+    return cfg, calibrator
+
+
+def evaluate_scored(engine, scored, cfg: EngineConfig, calibrator: Calibrator) -> dict:
+    """The metrics of already-scored questions under ``cfg`` and ``calibrator``."""
+    results = rank_all(Ranker(engine.index, calibrator), scored, cfg)
+    return summary(predictions(engine.index, scored, results, cfg))
+
+
 def tune(engine, files: list[Path]) -> Tuned:
     """Fit everything on the dev splits of ``files``; report dev and test."""
     dev, test = load_split(engine, files, "dev"), load_split(engine, files, "test")
@@ -191,15 +212,9 @@ def tune(engine, files: list[Path]) -> Tuned:
     ranker = Ranker(engine.index, engine.calibrator)
     fusion_cfg = fit_fusion(ranker, scored, base)
     cfg = replace(fusion_cfg, rerank=True, rerank_weights=fit_listwise_weights(ranker, scored, fusion_cfg))
-    results = rank_all(ranker, scored, cfg)
-    calibrator = fit(np.array([[r.features[f] for f in FEATURES] for r in results]), labels(scored, results))
+    cfg, calibrator = fit_decision(engine, scored, cfg)
     ranker = Ranker(engine.index, calibrator)
     results = rank_all(ranker, scored, cfg)
-    cfg = replace(cfg, oos_margin=choose_oos_margin(scored, results))
-    results = rank_all(ranker, scored, cfg)
-    cfg = replace(cfg, answer_threshold=choose_threshold(engine.index, scored, results, cfg),
-                  clarify_margin=choose_margin(scored, results))
-    cfg = replace(cfg, choice_margin=choose_choice_margin(engine.index, scored, results, cfg))
     report = {"dev": summary(predictions(engine.index, scored, results, cfg)),
               "reliability_dev": reliability(np.array([r.confidence for r in results]), labels(scored, results)),
               "fitted_on": ", ".join(f"{f} split=dev" for f in files) + f" ({len(dev)} questions)"}

@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from isac.engine import EngineConfig  # noqa: E402
+from isac.config import EngineConfig  # noqa: E402
+from isac.evaluation.metrics import hit_rate, reciprocal_rank  # noqa: E402
 from isac.fusion import FusionMode, fuse, normalise_bm25, normalise_dense  # noqa: E402
 from isac.text import Analyzer  # noqa: E402
 
@@ -183,17 +184,13 @@ def rank_of(ranking: Sequence[str], target: str) -> int | None:
 
 
 def recall_at(ranks: Sequence[int | None], k: int) -> float:
-    """Share of questions whose document is in the top k (one relevant document each)."""
-    if not ranks:
-        return 0.0
-    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks)
+    """Share of questions whose document is in the top k (the eval's own metric function)."""
+    return hit_rate(ranks, k).value or 0.0
 
 
 def mrr_at(ranks: Sequence[int | None], k: int = 10) -> float:
-    """Mean reciprocal rank, counting 0 for a document ranked below k or not at all."""
-    if not ranks:
-        return 0.0
-    return sum(1.0 / r for r in ranks if r is not None and r <= k) / len(ranks)
+    """Mean reciprocal rank, 0 below k (the eval's own metric function)."""
+    return reciprocal_rank(ranks, k).value or 0.0
 
 
 def summarise(ranks: Sequence[int | None]) -> dict[str, float]:

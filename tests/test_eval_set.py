@@ -1,4 +1,8 @@
-"""The shipped eval set: its format, its coverage, and its independence from the entries."""
+"""The shipped eval sets: format, coverage, and independence from the entries.
+
+Eval questions never go into the knowledge base: no entry question, situation, FAQ
+question or out-of-scope example may equal an eval question, or nearly (same terms).
+"""
 
 import csv
 import json
@@ -12,7 +16,8 @@ from isac.knowledge import load_knowledge
 from isac.text import Analyzer, fold
 
 ROOT = Path(__file__).resolve().parents[1]
-TOPICS = ROOT.parent / "shared" / "kb-topics.tsv"
+TOPICS = ROOT / "knowledge" / "topics.tsv"
+EVAL_FILES = ("questions.jsonl", "questions-wild.jsonl", "questions-detail.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -25,16 +30,33 @@ def questions(kb):
     return load_questions(ROOT / "eval" / "questions.jsonl", known_ids={e.id for e in kb.entries})
 
 
-def test_no_eval_question_equals_or_nearly_equals_an_alternative_question(kb, questions):
-    analyzer = Analyzer()  # no synonyms: "nearly equal" means the same words once analysed
-    alt = {}
+@pytest.fixture(scope="module")
+def all_questions(kb):
+    known = {e.id for e in kb.entries}
+    return [q for name in EVAL_FILES if (ROOT / "eval" / name).exists()
+            for q in load_questions(ROOT / "eval" / name, known_ids=known)]
+
+
+def _citizen_phrasings(kb):
     for e in kb.entries:
-        for lang, qs in e.questions.items():
-            for q in qs:
-                alt[fold(" ".join(q.split()))] = e.id
-                tokens = tuple(sorted(analyzer.analyse(q, lang, expand=False).tokens))
-                if tokens:
-                    alt.setdefault(tokens, e.id)
+        for field in (e.questions, e.situations):
+            for lang, texts in field.items():
+                for text in texts:
+                    yield e.id, lang, text
+        for item in e.faq:
+            for lang, text in item.q.items():
+                yield e.id, lang, text
+
+
+def test_no_eval_question_equals_or_nearly_equals_an_alternative_question(kb, all_questions):
+    analyzer = Analyzer()  # no synonyms: "nearly equal" means the same words once analysed
+    questions = all_questions
+    alt = {}
+    for entry_id, lang, q in _citizen_phrasings(kb):
+        alt[fold(" ".join(q.split()))] = entry_id
+        tokens = tuple(sorted(analyzer.analyse(q, lang, expand=False).tokens))
+        if tokens:
+            alt.setdefault(tokens, entry_id)
     for topic in kb.out_of_scope:
         for lang, q in topic.examples:
             alt[fold(" ".join(q.split()))] = topic.id
@@ -78,5 +100,20 @@ def test_at_least_three_questions_per_topic(questions):
 
 
 def test_eval_lines_are_valid_json_objects():
-    for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines():
-        assert set(json.loads(line)) >= {"question", "expected", "lang"}
+    for name in EVAL_FILES:
+        path = ROOT / "eval" / name
+        for line in path.read_text().splitlines() if path.exists() else ():
+            assert set(json.loads(line)) >= {"question", "expected", "lang", "split"}
+
+
+def test_wild_set_shape(kb):
+    wild = load_questions(ROOT / "eval" / "questions-wild.jsonl", known_ids={e.id for e in kb.entries})
+    styles = Counter(q.style for q in wild)
+    assert len(wild) >= 450
+    assert set(styles) == {"story", "voice", "codeswitch", "terse", "indirect", "english", "near_miss_oos"}
+    assert styles["near_miss_oos"] >= 80
+    assert all((q.style == "near_miss_oos") == (not q.in_scope) for q in wild)
+    # the same fixed split in every style
+    for style in styles:
+        splits = Counter(q.split for q in wild if q.style == style)
+        assert abs(splits["dev"] - splits["test"]) <= 1, style

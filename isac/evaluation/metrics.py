@@ -6,7 +6,7 @@ metric into the dict the reports render; tuning and the scripts call the same fu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,19 +33,29 @@ def _in_scope(preds: list[Prediction]) -> list[Prediction]:
     return [p for p in preds if p.item.in_scope]
 
 
+def hit_rate(ranks: Sequence[int | None], k: int) -> Metric:
+    """Share of questions whose first relevant item is ranked within ``k`` (rank None: not found)."""
+    return _mean([float(r is not None and r <= k) for r in ranks])
+
+
+def reciprocal_rank(ranks: Sequence[int | None], k: int = 10) -> Metric:
+    """Mean of 1/rank of the first relevant item, 0 below ``k`` or not found."""
+    return _mean([1.0 / r if r is not None and r <= k else 0.0 for r in ranks])
+
+
 def accuracy_at_1(preds: list[Prediction]) -> Metric:
     """Share of in-scope questions whose top entry is expected."""
-    return _mean([float(p.rank() == 1) for p in _in_scope(preds)])
+    return hit_rate([p.rank() for p in _in_scope(preds)], 1)
 
 
 def hit_at(preds: list[Prediction], k: int) -> Metric:
     """Share of in-scope questions with an expected entry in the top ``k``."""
-    return _mean([float((r := p.rank()) is not None and r <= k) for p in _in_scope(preds)])
+    return hit_rate([p.rank() for p in _in_scope(preds)], k)
 
 
 def mrr_at_10(preds: list[Prediction]) -> Metric:
     """Mean reciprocal rank of the first expected entry (0 beyond 10)."""
-    return _mean([1.0 / r if (r := p.rank()) else 0.0 for p in _in_scope(preds)])
+    return reciprocal_rank([p.rank() for p in _in_scope(preds)], 10)
 
 
 def oos_abstained(preds: list[Prediction]) -> Metric:
