@@ -52,6 +52,7 @@ test-unit: setup
 eval-gate: build
 	$(BIN)/isac eval eval/questions.jsonl --split test --min-accuracy $(GATE_ORIGINAL) --failures 0
 	$(BIN)/isac eval eval/questions-wild.jsonl --split test --min-accuracy $(GATE_WILD) --failures 0
+	$(BIN)/isac guard eval/synonym-guard.jsonl
 
 lint: setup
 	$(BIN)/ruff check isac tests scripts api.py

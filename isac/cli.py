@@ -38,6 +38,7 @@ def _progress(label: str):
 
 
 def cmd_validate(args) -> int:
+    """`isac validate`: check every entry; `--report`/`--html` for the content team."""
     from isac.knowledge import load_knowledge
 
     kb = load_knowledge(_settings(args).knowledge_dir)
@@ -56,6 +57,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
+    """`isac build`: validate, then build the index atomically."""
     from isac.encoders import make_encoder
     from isac.indexing import build_index
     from isac.knowledge import load_knowledge
@@ -78,6 +80,7 @@ def _engine(args):
 
 
 def cmd_search(args) -> int:
+    """`isac search`: ranked entries for a query."""
     from isac.api.presenters import search_response
 
     engine = _engine(args)
@@ -94,6 +97,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
+    """`isac ask`: the answer a citizen would get."""
     from isac.api.presenters import answer_text, ask_response
 
     engine = _engine(args)
@@ -106,6 +110,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    """`isac serve`: the site and the API under uvicorn."""
     import uvicorn
 
     from isac.api.app import create_app
@@ -116,6 +121,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    """`isac eval`: accuracy on a question file, reports and the gate."""
     from isac.evaluation import EvalOptions, run_eval
 
     options = EvalOptions(file=args.file, split=args.split, mode=args.mode, json=args.json, html=args.html,
@@ -124,7 +130,21 @@ def cmd_eval(args) -> int:
     return run_eval(_engine(args), options)
 
 
+def cmd_guard(args) -> int:
+    """`isac guard`: exit 1 if an everyday sentence is answered by an entry it must not get."""
+    from isac.guard import load_guard, violations
+
+    engine = _engine(args)
+    cases = load_guard(args.file, {e.id for e in engine.index.entries})
+    bad = violations(engine, cases)
+    for case, entry_id in bad:
+        print(f"line {case.line}: “{case.question}” was answered by {entry_id}, which it must not get", file=sys.stderr)
+    print(f"synonym guard: {len(cases) - len(bad)} of {len(cases)} sentences kept free")
+    return 1 if bad else 0
+
+
 def cmd_explain(args) -> int:
+    """`isac explain`: one query traced through every stage."""
     from isac.explain import explain
 
     print(explain(_engine(args), args.question, expected=args.expected))
@@ -132,6 +152,7 @@ def cmd_explain(args) -> int:
 
 
 def cmd_tune(args) -> int:
+    """`isac tune`: fit on the dev splits; `--write` saves the calibration."""
     from isac.confidence import DEFAULT_PATH
     from isac.tuning import tune
 
@@ -151,6 +172,7 @@ def cmd_tune(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
     parser = argparse.ArgumentParser(prog="isac", description="Citizen Q&A over Terrassa's 010 knowledge.")
     parser.add_argument("--knowledge-dir", type=Path, help="knowledge entries (ISAC_KNOWLEDGE_DIR)")
     parser.add_argument("--index-dir", type=Path, help="index directory (ISAC_INDEX_DIR)")
@@ -196,6 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--failures", type=int, default=30, help="how many failures to list")
     p.set_defaults(func=cmd_eval)
 
+    p = sub.add_parser("guard", help="check that everyday sentences are not captured by the wrong entry")
+    p.add_argument("file", type=Path, nargs="?", default=Path("eval/synonym-guard.jsonl"))
+    p.set_defaults(func=cmd_guard)
+
     p = sub.add_parser("explain", help="trace one query through every stage")
     p.add_argument("question")
     p.add_argument("--expected", help="entry id to locate in the ranking")
@@ -209,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; errors print one line and exit 2, never a traceback."""
     from pydantic import ValidationError
 
     from isac.encoders import EncoderError

@@ -29,18 +29,22 @@ DEFAULT_PATH = Path(__file__).with_name("calibration.json")
 
 @dataclass(frozen=True)
 class Calibrator:
+    """A fitted logistic model from retrieval features to P(the top entry is right)."""
+
     weights: tuple[float, ...]
     bias: float
     mean: tuple[float, ...] = (0.0,) * len(FEATURES)
     scale: tuple[float, ...] = (1.0,) * len(FEATURES)
 
     def __call__(self, features: dict[str, float]) -> float:
+        """The calibrated probability for one result's features."""
         x = (np.array([features[f] for f in FEATURES]) - self.mean) / self.scale
         z = float(np.dot(self.weights, x) + self.bias)
         return float(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> Calibrator:
+        """The calibrator saved at ``path``, or an untuned fallback when it is missing or unusable."""
         try:
             data = json.loads(Path(path).read_text())
             if tuple(data["features"]) != FEATURES:
@@ -51,6 +55,7 @@ class Calibrator:
             return cls((4.0, 4.0, 20.0, -40.0, 2.0, 0.0, 0.0), -22.0)
 
     def save(self, path: Path = DEFAULT_PATH, **extra) -> None:
+        """Write the model as JSON, with any ``extra`` keys (such as the tuned config)."""
         data = {"features": FEATURES, "weights": list(self.weights), "bias": self.bias,
                 "mean": list(self.mean), "scale": list(self.scale), **extra}
         Path(path).write_text(json.dumps(data, indent=2) + "\n")

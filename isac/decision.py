@@ -6,11 +6,24 @@ best candidates share a theme, in which case it offers them ("Potser busqueu…"
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from isac.config import EngineConfig
 from isac.index import Index
 from isac.intent import detect_intent
 from isac.messages import answer_lang
 from isac.records import Answer, AnswerStatus, Candidate, Entry, PassageKind, SearchResult
+
+
+@dataclass(frozen=True)
+class _Base:
+    question: str
+    lang: str
+    confidence: float
+    result: SearchResult
+
+    def kwargs(self) -> dict:
+        return {"question": self.question, "lang": self.lang, "confidence": self.confidence, "result": self.result}
 
 
 def _coherent(index: Index, candidates: tuple[Candidate, ...], margin: float) -> tuple[Entry, ...]:
@@ -32,15 +45,15 @@ def _coherent(index: Index, candidates: tuple[Candidate, ...], margin: float) ->
 def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
     """The answer a citizen gets for ``result``."""
     lang = answer_lang(result.query.lang)
-    base = {"question": result.query.text, "lang": lang, "confidence": result.confidence, "result": result}
+    base = _Base(result.query.text, lang, result.confidence, result)
     if result.out_of_scope is not None or not result.candidates:
-        return Answer(AnswerStatus.NONE, route=result.out_of_scope, **base)
+        return Answer(AnswerStatus.NONE, route=result.out_of_scope, **base.kwargs())
     if result.confidence < cfg.answer_threshold:
         options = _coherent(index, result.candidates, cfg.choice_margin) if cfg.choice_margin > 0 else ()
         if options:
             return Answer(AnswerStatus.CLARIFY, entry=options[0], options=options, reason="uncertain",
-                          text=" / ".join(o.text("title", lang) for o in options), **base)
-        return Answer(AnswerStatus.NONE, **base)
+                          text=" / ".join(o.text("title", lang) for o in options), **base.kwargs())
+        return Answer(AnswerStatus.NONE, **base.kwargs())
     top = result.candidates[0]
     entry = index.entry(top.entry_id)
     assert entry is not None  # candidates come from the same index
@@ -49,10 +62,10 @@ def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
     if close:
         options = (entry, *(e for c in close if (e := index.entry(c.entry_id)) is not None))
         return Answer(AnswerStatus.CLARIFY, entry=entry, options=options, reason="close",
-                      text=" / ".join(o.text("title", lang) for o in options), **base)
+                      text=" / ".join(o.text("title", lang) for o in options), **base.kwargs())
     section, body = section_for(entry, result.query.text, lang, top)
     return Answer(AnswerStatus.ANSWER, entry=entry, section=section, text=body,
-                  as_of=entry.as_of.get(section) if section else None, **base)
+                  as_of=entry.as_of.get(section) if section else None, **base.kwargs())
 
 
 def section_for(entry: Entry, question: str, lang: str, candidate: Candidate | None = None) -> tuple[str | None, str]:

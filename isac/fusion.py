@@ -9,6 +9,8 @@ import numpy as np
 
 
 class FusionMode(str, Enum):
+    """How the two rankings combine: reciprocal rank fusion, a convex mix, or one alone."""
+
     RRF = "rrf"
     CONVEX = "convex"
     BM25 = "bm25"

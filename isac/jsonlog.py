@@ -13,6 +13,7 @@ class JsonlLog:
     """Created on demand with mode 0600; one lock per file keeps lines whole."""
 
     def __init__(self, path: Path):
+        """Log to ``path``; the file and its folder are created on the first write."""
         self.path = Path(path)
         self._lock = threading.Lock()
 

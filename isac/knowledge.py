@@ -22,6 +22,7 @@ class KnowledgeError(Exception):
     """The knowledge directory has problems; ``problems`` lists each one."""
 
     def __init__(self, problems: list[Problem]):
+        """Keep ``problems`` and list them all in the message."""
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(
@@ -32,12 +33,15 @@ class KnowledgeError(Exception):
 
 @dataclass(frozen=True)
 class KnowledgeBase:
+    """The validated entries, synonyms and out-of-scope topics, with a hash of their files."""
+
     entries: tuple[Entry, ...]
     synonyms: dict[str, tuple[str, ...]]
     content_hash: str
     out_of_scope: tuple[OutOfScopeTopic, ...] = ()
 
     def by_id(self) -> dict[str, Entry]:
+        """The entries keyed by id."""
         return {e.id: e for e in self.entries}
 
 
@@ -118,7 +122,7 @@ def load_out_of_scope(path: Path, problems: list[Problem], digest=None) -> tuple
         if not isinstance(examples, dict) or not examples:
             problems.append(Problem(str(path), f"{field}.examples", "needs phrasings by language: {ca: [...], es: [...]}"))
             continue
-        pairs = []
+        pairs: list[tuple[str, str]] = []
         for lang, texts in examples.items():
             if lang not in ("ca", "es", "en"):
                 problems.append(Problem(str(path), f"{field}.examples.{lang}", "unknown language; use ca, es or en"))

@@ -35,6 +35,7 @@ class PassageLayout:
 
     @classmethod
     def build(cls, passage_entry: np.ndarray, kinds: list[PassageKind], n_entries: int) -> PassageLayout:
+        """The layout of an index's passages."""
         counts = np.bincount(passage_entry, minlength=n_entries)
         slots = np.full((n_entries, max(int(counts.max(initial=1)), 1)), -1, dtype=np.int64)
         fill = np.zeros(n_entries, dtype=np.int64)
@@ -46,6 +47,7 @@ class PassageLayout:
         return cls(slots, masks)
 
     def gather(self, scores: np.ndarray, fill: float) -> np.ndarray:
+        """Passage scores as an (entries, slots) matrix, ``fill`` where padded."""
         padded = np.append(scores, fill)
         return padded[self.slots]
 
@@ -72,6 +74,7 @@ class TermOverlap:
 
     @classmethod
     def build(cls, passage_tokens) -> TermOverlap:
+        """The inverted index of every passage's terms."""
         lists: dict[str, list[int]] = {}
         for pid, terms in enumerate(passage_tokens):
             for t in terms:
@@ -80,6 +83,7 @@ class TermOverlap:
         return cls({t: np.array(v, dtype=np.int64) for t, v in lists.items()}, sizes)
 
     def jaccard(self, terms) -> np.ndarray:
+        """Jaccard similarity of ``terms`` with every passage's terms."""
         q = set(terms)
         inter = np.zeros(len(self.sizes))
         for t in q:
@@ -117,13 +121,17 @@ def entry_features(layout: PassageLayout, p_bm25: np.ndarray, p_dense: np.ndarra
 
 @dataclass(frozen=True)
 class LinearReranker:
+    """Entry score = features · weights, fitted listwise."""
+
     weights: tuple[float, ...]
     temperature: float = 10.0
 
     def scores(self, features: np.ndarray) -> np.ndarray:
+        """One score per entry."""
         return features @ np.asarray(self.weights)
 
     def probabilities(self, scores: np.ndarray) -> np.ndarray:
+        """The softmax of the scores at the fitted temperature."""
         z = self.temperature * (scores - scores.max())
         e = np.exp(z)
         return e / e.sum()

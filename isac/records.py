@@ -12,6 +12,8 @@ LANGS = ("ca", "es")
 
 @dataclass(frozen=True)
 class Channels:
+    """Where a procedure can be done: the seu electrònica, the 010 phone line, an OAC office."""
+
     seu: bool
     phone_010: bool
     oac: bool
@@ -29,6 +31,8 @@ class FaqItem:
 
 @dataclass(frozen=True)
 class Entry:
+    """One knowledge entry: a procedure with its texts, sections, channels and sources."""
+
     id: str
     category: str
     title: dict[str, str]  # ca, es, en
@@ -69,6 +73,8 @@ class OutOfScopeTopic:
 
 
 class PassageKind(str, Enum):
+    """The part of an entry that a passage is taken from."""
+
     TITLE = "title"
     SECTION = "section"
     QUESTION = "question"
@@ -79,6 +85,8 @@ class PassageKind(str, Enum):
 
 @dataclass(frozen=True)
 class Passage:
+    """One indexed piece of an entry's text, in one language."""
+
     pid: int
     entry_id: str
     kind: PassageKind
@@ -89,6 +97,8 @@ class Passage:
 
 @dataclass(frozen=True)
 class AnalysedQuery:
+    """A query after text analysis: language, terms, spelling corrections and synonyms used."""
+
     text: str
     lang: str
     tokens: tuple[str, ...]
@@ -114,6 +124,7 @@ class Candidate:
 
     @property
     def retrievers(self) -> tuple[str, ...]:
+        """The names of the retrievers that ranked this entry."""
         found = []
         if self.bm25_rank is not None:
             found.append("bm25")
@@ -124,6 +135,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """The ranked candidates for a query, with the confidence and the features behind it."""
+
     query: AnalysedQuery
     candidates: tuple[Candidate, ...]
     confidence: float
@@ -134,6 +147,8 @@ class SearchResult:
 
 
 class AnswerStatus(str, Enum):
+    """What the engine decided: answer, ask to clarify, or give no answer."""
+
     ANSWER = "answer"
     CLARIFY = "clarify"
     NONE = "none"
@@ -141,6 +156,8 @@ class AnswerStatus(str, Enum):
 
 @dataclass(frozen=True)
 class Answer:
+    """The engine's reply to a question: its status, the entry and text, or options to choose from."""
+
     status: AnswerStatus
     question: str
     lang: str

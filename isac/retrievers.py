@@ -40,6 +40,7 @@ class BM25Retriever:
     name = "bm25"
 
     def __init__(self, directory: Path, n_passages: int):
+        """Memory-map the BM25 index saved in ``directory``, which covers ``n_passages``."""
         import bm25s
 
         self._bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0, mmap=True)
@@ -60,6 +61,7 @@ class DenseRetriever:
     name = "dense"
 
     def __init__(self, vectors: np.ndarray):
+        """Score against ``vectors``, one L2-normalised row per passage."""
         # memory-mapped from vectors.npy: one copy of the embeddings, shared by workers
         self._vectors = vectors
 
@@ -74,6 +76,7 @@ class OutOfScopeMatcher:
     name = "out_of_scope"
 
     def __init__(self, vectors: np.ndarray):
+        """Score against ``vectors``, one L2-normalised row per out-of-scope example."""
         self._vectors = vectors
 
     def score(self, query: RetrievalQuery) -> np.ndarray:

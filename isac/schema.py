@@ -35,6 +35,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """``path: field: message`` (without the field when there is none)."""
         where = f"{self.path}: {self.field}" if self.field else self.path
         return f"{where}: {self.message}"
 
@@ -69,6 +70,7 @@ def bilingual(data: dict, key: str, rel: str, problems: list[Problem],
 
 
 def str_list(value: object, field: str, rel: str, problems: list[Problem]) -> tuple[str, ...]:
+    """A list of texts with whitespace collapsed and blanks dropped; () when absent or malformed."""
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):

@@ -12,6 +12,8 @@ from isac.fusion import FusionMode
 
 
 class Settings(BaseSettings):
+    """The application's configuration, validated, read from ``ISAC_`` environment variables."""
+
     model_config = SettingsConfigDict(env_prefix="ISAC_", extra="ignore")
 
     knowledge_dir: Path = Path("knowledge")
@@ -57,4 +59,5 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The settings, read once per process."""
     return Settings()

@@ -13,6 +13,8 @@ from isac.text import _stop_words, fold
 
 
 class SpellCorrector:
+    """Repairs unknown words: accents restored first, then the closest known word (SymSpell)."""
+
     def __init__(self, counts: dict[str, int]):
         """``counts`` maps surface words (lowercase, accented) to their frequency."""
         from symspellpy import SymSpell
@@ -28,6 +30,7 @@ class SpellCorrector:
 
     @classmethod
     def from_texts(cls, texts: Iterable[tuple[str, str]]) -> SpellCorrector:
+        """A corrector over the word counts of ``(text, lang)`` pairs."""
         from isac.text import words
 
         counts: Counter[str] = Counter()

@@ -33,6 +33,8 @@ W_EXACT, W_PREFIX, W_TYPO, W_STOP = 1.0, 0.85, 0.6, 0.3
 
 @dataclass(frozen=True)
 class Suggestion:
+    """One completion: its text, the entry it leads to, its kind, language and score."""
+
     text: str
     entry_id: str
     kind: str  # "title" or "question"
@@ -42,6 +44,8 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Suggestions:
+    """The completions for a query and how long finding them took."""
+
     query: str
     items: tuple[Suggestion, ...]
     took_ms: float
@@ -58,6 +62,7 @@ class _Item:
 
 
 def tokens(text: str) -> list[str]:
+    """The folded word tokens of a text, split at apostrophes."""
     return _TOKEN_RE.findall(fold(text).replace("'", " "))
 
 
@@ -71,6 +76,8 @@ def _display(text: str) -> str:
 
 
 class Suggester:
+    """Completes search-box input from titles and questions, forgiving prefixes and one typo."""
+
     def __init__(self, items: Iterable[tuple[str, str, str, str]]):
         """``items`` are (text, lang, entry_id, kind) rows; duplicates are dropped."""
         self._items: list[_Item] = []
@@ -103,6 +110,7 @@ class Suggester:
 
     @classmethod
     def from_entries(cls, entries: Iterable[Entry]) -> Suggester:
+        """A suggester over the entries' titles and questions in every language."""
         rows = []
         for e in entries:
             for lang, title in e.title.items():
@@ -112,6 +120,7 @@ class Suggester:
         return cls(rows)
 
     def __len__(self) -> int:
+        """The number of distinct suggestions indexed."""
         return len(self._items)
 
     # -- matching -------------------------------------------------------------------------
@@ -146,6 +155,7 @@ class Suggester:
         return out
 
     def suggest(self, query: str, limit: int = MAX_SUGGESTIONS, lang: str | None = None) -> Suggestions:
+        """Up to ``limit`` completions of ``query`` (at most MAX_SUGGESTIONS), ``lang`` first."""
         t0 = time.perf_counter()
         items = self._rank(query, max(1, min(limit, MAX_SUGGESTIONS)), lang)
         return Suggestions(query, tuple(items), (time.perf_counter() - t0) * 1e3)

@@ -36,6 +36,7 @@ def fold(text: str) -> str:
 
 
 def normalise(text: str) -> str:
+    """NFC text with typographic apostrophes and the ways people type l·l made uniform."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("Ŀ", "L·").replace("ŀ", "l·")
     text = _APOS_RE.sub("'", text)
@@ -59,6 +60,7 @@ def _tokenizer(lang: str):
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str, lang: str) -> str:
+    """The lowercase lemma of a word (simplemma); short or non-alphabetic words are kept."""
     import simplemma
 
     if not word.isalpha() or len(word) < 3:
@@ -82,6 +84,8 @@ def words(text: str, lang: str = "ca") -> list[str]:
 
 @dataclass(frozen=True)
 class Analysis:
+    """The index terms of a text, with the spelling corrections and synonyms applied."""
+
     tokens: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...] = ()
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -98,6 +102,7 @@ class Analyzer:
     """
 
     def __init__(self, synonyms: Mapping[str, Iterable[str]] | None = None):
+        """Index the ``synonyms`` by language and folded phrase."""
         # language ("" for every language) → phrase → official terms
         self.synonyms: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {}
         for key, values in (synonyms or {}).items():
@@ -114,6 +119,7 @@ class Analyzer:
         return self.synonyms.get("", {}).get(phrase)
 
     def terms(self, surface: Iterable[str], lang: str) -> list[str]:
+        """The folded lemmas of surface words, stop words dropped."""
         stop = _stop_words()
         out = []
         for w in surface:
@@ -132,6 +138,7 @@ class Analyzer:
         repair: Callable[[str], str | None] | None = None,
         expand: bool = True,
     ) -> Analysis:
+        """Words of ``text``, optionally repaired, as terms; synonym terms appended when ``expand``."""
         surface = words(text, lang)
         corrections = []
         if repair is not None:
@@ -147,7 +154,7 @@ class Analyzer:
             surface = fixed
         tokens = self.terms(surface, lang)
         n_base = len(tokens)
-        used = []
+        used: list[tuple[str, tuple[str, ...]]] = []
         if expand and self.synonyms:
             folded = [fold(w) for w in surface]
             for n in range(self._max_phrase, 0, -1):

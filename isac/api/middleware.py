@@ -16,9 +16,11 @@ class SecurityHeaders:
     """Adds the security headers to every response, JSON included, and drops any server banner."""
 
     def __init__(self, app):
+        """Wrap the ASGI ``app``."""
         self.app = app
 
     async def __call__(self, scope, receive, send):
+        """Pass the request on, fixing the headers of an HTTP response as it starts."""
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
@@ -37,10 +39,12 @@ class BodyLimit:
     """413 for a request body over ``max_bytes``, checked before anything parses it."""
 
     def __init__(self, app, max_bytes: int):
+        """Wrap the ASGI ``app``, allowing request bodies of up to ``max_bytes``."""
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope, receive, send):
+        """Reject an oversized body by its Content-Length or as it streams in; pass the rest on."""
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         length = dict(scope.get("headers", [])).get(b"content-length")

@@ -10,18 +10,24 @@ Lang = Literal["ca", "es", "en"]
 
 
 class Link(BaseModel):
+    """A link shown with an answer or fallback: its kind, label and URL."""
+
     kind: str = Field(description="fitxa, seu, cita, 010 or outside (another administration's page)")
     label: str
     url: str
 
 
 class PassageOut(BaseModel):
+    """The passage of an entry that best matched a search."""
+
     kind: str
     section: str | None
     text: str
 
 
 class SearchHit(BaseModel):
+    """One ranked entry in a search response, with its scores and best passage."""
+
     id: str
     title: str
     category: str
@@ -36,6 +42,8 @@ class SearchHit(BaseModel):
 
 
 class SearchResponse(BaseModel):
+    """Response to a search: the analysed query, its confidence and the ranked entries."""
+
     query: str
     lang: str
     tokens: list[str]
@@ -45,11 +53,15 @@ class SearchResponse(BaseModel):
 
 
 class AskRequest(BaseModel):
+    """Request to answer one question, optionally in a given language."""
+
     question: str = Field(min_length=1, max_length=500, examples=["com m'empadrono?"])
     lang: Literal["ca", "es", "en"] | None = None
 
 
 class Card(BaseModel):
+    """An entry shown as a card: title, summary, official page and links."""
+
     id: str
     category: str
     category_name: str
@@ -60,6 +72,8 @@ class Card(BaseModel):
 
 
 class AnswerCard(Card):
+    """The card of the answering entry, with the section text that answers the question."""
+
     section: str | None
     section_title: str | None
     text: str
@@ -68,12 +82,16 @@ class AnswerCard(Card):
 
 
 class Fallback(BaseModel):
+    """Where to turn when there is no answer: a message, an out-of-scope route and links."""
+
     message: str
     route: str | None = Field(None, description="out-of-scope topic id, when another administration handles it")
     links: list[Link]
 
 
 class AskResponse(BaseModel):
+    """Response to a question: an answer, options to clarify between, or a fallback."""
+
     question: str
     lang: Lang = Field(description="the question's language; labels follow it, answers are ca or es")
     status: Literal["answer", "clarify", "none"]
@@ -87,12 +105,16 @@ class AskResponse(BaseModel):
 
 
 class EntryTexts(BaseModel):
+    """An entry's title, summary and questions in one language."""
+
     title: str
     summary: str
     questions: list[str]
 
 
 class EntryResponse(BaseModel):
+    """Response with one knowledge entry in full, its texts in Catalan and Spanish."""
+
     id: str
     category: str
     url: str | None
@@ -107,6 +129,8 @@ class EntryResponse(BaseModel):
 
 
 class Health(BaseModel):
+    """Response of the health check: whether an index is served, and which one."""
+
     status: Literal["ok", "unavailable"]
     entries: int = 0
     encoder: str | None = None
@@ -117,12 +141,16 @@ class Health(BaseModel):
 
 
 class ErrorResponse(BaseModel):
+    """Response body of an error, with a message saying what went wrong."""
+
     detail: str
 
 SESSION_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
 
 class SuggestItem(BaseModel):
+    """One search-box completion and the entry it leads to."""
+
     text: str
     entry_id: str
     kind: Literal["title", "question"]
@@ -130,12 +158,16 @@ class SuggestItem(BaseModel):
 
 
 class SuggestResponse(BaseModel):
+    """Response with search-box completions for a partly typed query."""
+
     query: str
     suggestions: list[SuggestItem]
     took_ms: float
 
 
 class ChatRequest(BaseModel):
+    """Request for one chat turn: a message or a clarification button, within a session."""
+
     lang: Lang | None = Field(None, description="the page's language, when the message gives none away")
     session_id: str | None = Field(None, pattern=SESSION_PATTERN, description="returned by the previous reply")
     # the real limit (settings.max_query_chars) is checked with a clearer message; this one
@@ -145,15 +177,21 @@ class ChatRequest(BaseModel):
 
 
 class ChatCard(AnswerCard):
+    """An answer card within a chat reply."""
+
     pass
 
 
 class ChatOption(BaseModel):
+    """A clarification button in a chat reply: an entry id and its title."""
+
     id: str
     title: str
 
 
 class ChatReplyOut(BaseModel):
+    """The assistant's reply in one chat turn: text, cards, options, follow-ups and links."""
+
     text: str
     status: Literal["answer", "clarify", "none", "smalltalk"]
     lang: Lang
@@ -167,12 +205,16 @@ class ChatReplyOut(BaseModel):
 
 
 class ChatResponse(BaseModel):
+    """Response to a chat turn: the session id to send next time and the reply."""
+
     session_id: str
     expired: bool = Field(False, description="the sent session had expired; a new conversation began")
     reply: ChatReplyOut
 
 
 class FeedbackRequest(BaseModel):
+    """Request recording whether an answer was useful, with optional context and comment."""
+
     useful: StrictBool
     session_id: str | None = Field(None, pattern=SESSION_PATTERN)
     question: str | None = Field(None, max_length=2_000)
@@ -181,4 +223,6 @@ class FeedbackRequest(BaseModel):
 
 
 class FeedbackResponse(BaseModel):
+    """Response confirming that the feedback was recorded."""
+
     status: Literal["recorded"]

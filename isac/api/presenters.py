@@ -119,9 +119,9 @@ def search_response(index, result: SearchResult) -> SearchResponse:
 def ask_response(answer: Answer) -> AskResponse:
     """`/api/ask` and `isac ask --json`."""
     lang = ui_lang(answer.result.query.lang if answer.result else answer.lang)
-    out = AskResponse(question=answer.question, lang=lang, status=answer.status.value, reason=answer.reason,
-                      confidence=round(answer.confidence, 4), answer=None, options=[], fallback=None,
-                      labels=labels(lang))
+    out = AskResponse(question=answer.question, lang=lang, status=answer.status.value,  # type: ignore[arg-type]
+                      reason=answer.reason, confidence=round(answer.confidence, 4), answer=None, options=[],
+                      fallback=None, labels=labels(lang))
     if answer.status is AnswerStatus.ANSWER and answer.entry:
         out.answer = answer_card(answer.entry, answer.section, answer.text, lang, answer.as_of)
     elif answer.status is AnswerStatus.CLARIFY:

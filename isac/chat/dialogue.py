@@ -8,7 +8,9 @@ context asks which one; it is never routed elsewhere.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from isac.chat.sessions import Session, SessionStore, Turn
 from isac.chat.smalltalk import message_key, small_talk
@@ -18,6 +20,9 @@ from isac.language import detect
 from isac.messages import FOLLOWUP_QUESTIONS, SMALL_TALK_REPLIES, answer_lang, say, ui_lang
 from isac.query import check_query
 from isac.records import Answer, AnswerStatus, Entry, OutOfScopeTopic
+
+if TYPE_CHECKING:
+    from isac.engine import Engine
 
 # words that only say *what about* the current procedure; anything else is a new topic
 _ASPECT_WORDS = """
@@ -68,9 +73,9 @@ class ChatTurn:
 class Chat:
     """One Chat serves every visitor; state lives in the session store."""
 
-    engine: object
+    engine: Engine
     store: SessionStore
-    on_unanswered: object = None  # callable(dict) for the content team's log, or None
+    on_unanswered: Callable[[dict], None] | None = None  # the content team's log
     max_chars: int = 500
     _aspects: frozenset[str] = field(default=frozenset(), init=False)
     _titles: dict[str, Entry] = field(default_factory=dict, init=False)

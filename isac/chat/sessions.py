@@ -18,6 +18,8 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class Turn:
+    """One question in a conversation: its outcome status, the entry it got, and when."""
+
     question: str
     status: str
     entry_id: str | None
@@ -26,6 +28,8 @@ class Turn:
 
 @dataclass(frozen=True)
 class Session:
+    """A conversation's state: language, procedure under discussion, pending clarification, turns."""
+
     id: str
     seen: float
     lang: str | None = None
@@ -56,16 +60,19 @@ class MemorySessionStore:
 
     def __init__(self, ttl_s: float, max_sessions: int, max_turns: int,
                  clock: Callable[[], float] = time.monotonic):
+        """Sessions expire ``ttl_s`` after their last turn; at most ``max_sessions``, ``max_turns`` each."""
         self.ttl_s, self.max_sessions, self.max_turns = ttl_s, max_sessions, max_turns
         self._clock = clock
         self._lock = threading.Lock()
         self._sessions: OrderedDict[str, Session] = OrderedDict()
 
     def __len__(self) -> int:
+        """The number of sessions held."""
         with self._lock:
             return len(self._sessions)
 
     def get(self, session_id: str | None) -> Session | None:
+        """The live session with this id, or None; an expired one is dropped."""
         if not session_id:
             return None
         now = self._clock()
@@ -80,10 +87,12 @@ class MemorySessionStore:
             return session
 
     def new(self) -> Session:
+        """A fresh session with a random id (not stored until saved)."""
         # unguessable: the id is the only key to a conversation
         return Session(id=secrets.token_urlsafe(18), seen=self._clock())
 
     def save(self, session: Session) -> Session:
+        """Store the session with its recent turns, evicting expired and least recently used ones."""
         session = replace(session, seen=self._clock(), turns=session.turns[-self.max_turns:])
         with self._lock:
             self._sessions[session.id] = session

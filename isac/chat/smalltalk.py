@@ -10,6 +10,8 @@ from isac.text import fold
 
 @dataclass(frozen=True)
 class SmallTalk:
+    """A recognised small-talk message: its kind, its language, and whether it stands alone."""
+
     kind: str  # a key of SMALL_TALK_REPLIES
     lang: str | None  # "ca" or "es" when the words settle it
     alone: bool = True  # False: an insult around a question, which still deserves an answer

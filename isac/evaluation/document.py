@@ -165,7 +165,7 @@ def run_eval(engine, args: EvalOptions) -> int:
 
         print_report(doc, args.failures)
         if diff is not None:
-            print_compare(previous, doc, diff, str(args.compare))
+            print_compare(previous or {}, doc, diff, str(args.compare))
     if args.min_accuracy is not None and (m["accuracy@1"] or 0) < args.min_accuracy:
         print(f"isac: accuracy@1 {m['accuracy@1'] or 0:.3f} is below --min-accuracy {args.min_accuracy}", file=sys.stderr)
         return 1

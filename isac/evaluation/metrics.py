@@ -109,6 +109,7 @@ def summary(preds: list[Prediction]) -> dict:
 
 
 def breakdown(preds: list[Prediction], key: Callable[[Prediction], str]) -> dict[str, dict]:
+    """The summary metrics of each group of predictions by ``key`` ("-" when empty), sorted."""
     groups: dict[str, list[Prediction]] = {}
     for p in preds:
         groups.setdefault(key(p) or "-", []).append(p)

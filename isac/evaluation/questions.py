@@ -18,6 +18,8 @@ class EvalFileError(ValueError):
 
 @dataclass(frozen=True)
 class EvalQuestion:
+    """One eval question, the entry ids that answer it (none: out of scope) and its line."""
+
     question: str
     expected: tuple[str, ...]
     lang: str
@@ -28,10 +30,12 @@ class EvalQuestion:
 
     @property
     def in_scope(self) -> bool:
+        """Whether some entry is expected, i.e. the question is not out of scope."""
         return bool(self.expected)
 
 
 def question_key(q: EvalQuestion) -> str:
+    """The language and the lowercased, whitespace-normalised text of a question."""
     # the text plus language identifies a question across runs even if lines move
     return f"{q.lang}:{' '.join(q.question.split()).lower()}"
 

@@ -41,14 +41,17 @@ tr:hover td{background:#fafbfc}code,.id{font:12px ui-monospace,SFMono-Regular,Me
 
 
 def esc(value) -> str:
+    """A value as HTML-escaped text, quotes included; None becomes empty."""
     return escape("" if value is None else str(value), quote=True)
 
 
 def pct(v) -> str:
+    """A fraction as a percentage with one decimal, or a dash for None."""
     return "–" if v is None else f"{v * 100:.1f}%"
 
 
 def level(v) -> str:
+    """The colour for a score: good from 0.85, middling from 0.7, else bad; muted for None."""
     return MUTED if v is None else GOOD if v >= 0.85 else MID if v >= 0.7 else BAD
 
 
@@ -100,7 +103,7 @@ def confidence_histogram(questions: list[dict], threshold: float, bins: int = 20
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + width}" y2="{y:.1f}" stroke="#eef1f5"/>'
                      f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="10" fill="{MUTED}" text-anchor="end">{v:.0f}</text>')
     for i, c in enumerate(counts):
-        y = base
+        y = float(base)
         for n, (name, colour) in zip(c, series, strict=True):
             if n:
                 h = height * n / top
@@ -108,10 +111,10 @@ def confidence_histogram(questions: list[dict], threshold: float, bins: int = 20
                 parts.append(f'<rect x="{left + i * step + 1:.1f}" y="{y:.1f}" width="{step - 2:.1f}" height="{h:.1f}" '
                              f'fill="{colour}"><title>{name}: {n} with confidence {i / bins:.2f}–{(i + 1) / bins:.2f}'
                              f'</title></rect>')
-    for t in (0, 0.25, 0.5, 0.75, 1):
-        x = left + t * width
-        parts.append(f'<text x="{x:.1f}" y="{base + 16}" font-size="10" fill="{MUTED}" text-anchor="middle">{t:g}</text>')
-    x = left + min(max(threshold, 0), 1) * width
+    for frac in (0.0, 0.25, 0.5, 0.75, 1.0):
+        x = float(left + frac * width)
+        parts.append(f'<text x="{x:.1f}" y="{base + 16}" font-size="10" fill="{MUTED}" text-anchor="middle">{frac:g}</text>')
+    x = float(left) + min(max(threshold, 0), 1) * width
     parts.append(f'<line x1="{x:.1f}" y1="{base - height - 6}" x2="{x:.1f}" y2="{base}" stroke="{INK}" '
                  f'stroke-width="1.5" stroke-dasharray="5 3"/>'
                  f'<text x="{x + 5:.1f}" y="{base - height + 4}" font-size="11" fill="{INK}">answer threshold '
@@ -141,6 +144,7 @@ def _nice_step(raw: float) -> int:
 
 # -- tables -----------------------------------------------------------------------------
 def tiles(m: dict) -> str:
+    """The headline metrics as tiles, each with a coloured bar."""
     items = (("accuracy@1", "accuracy@1 · right entry first", m["accuracy@1"]),
              ("hit@3", "hit@3 · right entry in top 3", m["hit@3"]),
              ("mrr@10", "MRR@10 · mean reciprocal rank", m["mrr@10"]),
@@ -156,6 +160,7 @@ def tiles(m: dict) -> str:
 
 
 def group_table(title: str, groups: dict[str, dict]) -> str:
+    """A card with a metrics table, one row per group."""
     rows = "".join(
         f'<tr><td>{esc(k)}</td><td class="n">{m["questions"]}</td><td class="n" style="color:{level(m["accuracy@1"])}">'
         f'{pct(m["accuracy@1"])}</td><td class="n">{pct(m["hit@3"])}</td><td class="n">{pct(m["mrr@10"])}</td>'
@@ -177,6 +182,7 @@ def _why(w: dict | None, label: str) -> str:
 
 
 def failure_table(failures: list[dict]) -> str:
+    """A table of failed questions: expected and given entries, confidence, and why."""
     rows = []
     for i, f in enumerate(failures, 1):
         exp = "<br>".join(f'{esc(e["title"])} <span class="id">{esc(e["id"])}</span>' for e in f["expected"])
@@ -197,6 +203,7 @@ def failure_table(failures: list[dict]) -> str:
 
 
 def confusion_list(rows: list[dict]) -> str:
+    """A table of entry pairs that take each other's questions, with a bar per pair."""
     top = max([r["total"] for r in rows] + [1])
     items = "".join(
         f'<tr><td>{esc(r["a_title"])} <span class="id">{esc(r["a"])}</span></td>'
@@ -210,6 +217,7 @@ def confusion_list(rows: list[dict]) -> str:
 
 
 def oos_table(rows: list[dict]) -> str:
+    """A table of out-of-scope questions that got an answer anyway."""
     items = "".join(f'<tr><td class="q">{esc(r["question"])}<div class="meta">{esc(r["lang"])} · line {r["line"]}'
                     f'</div></td><td>{esc(r["given"]["title"])} <span class="id">{esc(r["given"]["id"])}</span></td>'
                     f'<td class="n">{r["confidence"]:.2f} <span class="pill {esc(r["status"])}">{esc(r["status"])}'
@@ -219,6 +227,7 @@ def oos_table(rows: list[dict]) -> str:
 
 
 def compare_section(diff: dict) -> str:
+    """A section listing the questions that got worse or better since the previous run."""
     def rows(items, cls):
         return "".join(f'<tr><td><span class="pill {cls}">{cls}</span></td><td class="q">{esc(d["after"]["question"])}'
                        f'<div class="meta">{esc(d["after"]["lang"])} · line {d["after"]["line"]}</div></td>'
@@ -233,6 +242,7 @@ def compare_section(diff: dict) -> str:
 
 
 def render_html(doc: dict, diff: dict | None = None) -> str:
+    """The whole report page for an eval document, with the comparison when ``diff`` is given."""
     m, cfg = doc["metrics"], doc["config"]
     oos = doc["by_category"].get(OUT_OF_SCOPE)
     return f"""<!doctype html>

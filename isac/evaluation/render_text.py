@@ -21,6 +21,7 @@ def _clip(text: str, n: int = EXCERPT) -> str:
 
 
 def print_metrics(m: dict, out=None) -> None:
+    """Print the headline metrics and the time per question."""
     out = out or sys.stdout  # looked up per call, so redirection and capture work
     print(f"questions {m['questions']} (in scope {m['in_scope']}, out of scope {m['out_of_scope']})", file=out)
     print(f"accuracy@1 {_fmt(m['accuracy@1'])}   hit@3 {_fmt(m['hit@3'])}   hit@5 {_fmt(m['hit@5'])}   "
@@ -32,6 +33,7 @@ def print_metrics(m: dict, out=None) -> None:
 
 
 def print_table(title: str, groups: dict[str, dict], out=None) -> None:
+    """Print a metrics table with one row per group."""
     out = out or sys.stdout
     width = max([len(title)] + [len(k) for k in groups]) + 2
     print(f"\n{title:<{width}}{'n':>5} {'acc@1':>6} {'hit@3':>6} {'MRR':>6} {'unans.':>6} {'oos ok':>6}", file=out)
@@ -51,6 +53,7 @@ def _why_line(w: dict | None) -> str:
 
 
 def print_failures(doc: dict, limit: int, out=None) -> None:
+    """Print up to ``limit`` failures, most confident first, with why each entry won."""
     out = out or sys.stdout
     fails = doc["failures"]
     shown = fails[:max(limit, 0)]
@@ -73,6 +76,7 @@ def print_failures(doc: dict, limit: int, out=None) -> None:
 
 
 def print_confusions(doc: dict, limit: int = 15, out=None) -> None:
+    """Print up to ``limit`` entry pairs that take each other's questions."""
     out = out or sys.stdout
     rows = doc["confusions"]
     print(f"\nCONFUSIONS: entry pairs that take each other's questions ({len(rows)} pairs)", file=out)
@@ -84,6 +88,7 @@ def print_confusions(doc: dict, limit: int = 15, out=None) -> None:
 
 
 def print_oos(doc: dict, limit: int, out=None) -> None:
+    """Print up to ``limit`` out-of-scope questions that got an answer anyway."""
     out = out or sys.stdout
     rows = doc["oos_answered"]
     print(f"\nOUT OF SCOPE BUT ANSWERED: {len(rows)} of {doc['metrics']['out_of_scope']}", file=out)
@@ -95,6 +100,7 @@ def print_oos(doc: dict, limit: int, out=None) -> None:
 
 
 def print_report(doc: dict, failures: int = 30, out=None) -> None:
+    """Print the whole report: metrics, breakdowns, failures, confusions, out-of-scope answers."""
     out = out or sys.stdout
     c = doc["config"]
     ranking = "learned reranker" if c.get("reranker") else f"fusion {c['fusion']}"
@@ -111,6 +117,7 @@ def print_report(doc: dict, failures: int = 30, out=None) -> None:
 
 
 def print_compare(previous: dict, doc: dict, diff: dict, source: str = "the previous run", out=None) -> None:
+    """Print the metric changes since a previous run and the questions that got worse or better."""
     out = out or sys.stdout
     a, b = previous.get("metrics", {}), doc["metrics"]
     print(f"\nCOMPARED WITH {source} (a run of {previous.get('file', '?')} at {previous.get('generated', '?')})",

@@ -17,6 +17,8 @@ RANK_DEPTH = 10
 
 @dataclass(frozen=True)
 class Prediction:
+    """What the engine did with one eval question: ranking, answer, confidence and time."""
+
     item: EvalQuestion
     ranked: tuple[str, ...]
     answer_id: str | None

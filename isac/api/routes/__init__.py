@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from isac.api.routes import ask, chat, entries, feedback, health, search, site, suggest
+from isac.api.routes import admin, ask, chat, entries, feedback, health, search, site, suggest
 
 router = APIRouter()
-for module in (health, search, ask, entries, suggest, chat, feedback, site):
+for module in (health, search, ask, entries, suggest, chat, feedback, site, admin):
     router.include_router(module.router)
 
 __all__ = ["router"]
