@@ -8,7 +8,7 @@ PORT   ?= 8000
 GATE_ORIGINAL ?= 0.93
 GATE_WILD     ?= 0.80
 
-.PHONY: setup setup-st build run serve test test-fast test-unit eval-gate browser lint bench benchmarks ablation clean
+.PHONY: setup setup-st build run serve test test-fast test-unit test-postgres loadtest eval-gate browser lint bench benchmarks ablation clean
 
 setup: $(STAMP)
 
@@ -37,9 +37,17 @@ browser:
 # the whole suite: every marker (real model, sentence-transformers, browser), the lint,
 # then the answer-quality gates on both eval sets
 test: setup setup-st browser
-	$(BIN)/pytest -m "model or not model"
+	scripts/with_postgres.sh $(BIN)/pytest -m "model or not model"
 	$(MAKE) lint
 	$(MAKE) eval-gate
+
+# the store's tests against a real local PostgreSQL (installed from Debian when absent)
+test-postgres: setup
+	scripts/with_postgres.sh $(BIN)/pytest -m postgres
+
+# a bounded load on loopback, with an index rebuild in the middle: req/s, p50/p99, errors
+loadtest: build
+	$(BIN)/python scripts/loadtest.py
 
 # everything but the browser and torch
 test-fast: setup

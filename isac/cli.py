@@ -110,13 +110,33 @@ def cmd_ask(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    """`isac serve`: the site and the API under uvicorn."""
+    """`isac serve`: the site and the API under uvicorn, with ``--workers N`` processes."""
+    import os
+
     import uvicorn
 
-    from isac.api.app import create_app
+    from isac.logs import log_config
 
     settings = _settings(args)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # workers are separate processes that build their own app from ISAC_ variables
+    for name in ("knowledge_dir", "index_dir", "encoder", "host", "port"):
+        os.environ[f"ISAC_{name.upper()}"] = str(getattr(settings, name))
+    uvicorn.run("isac.api.app:create_app", factory=True, host=settings.host, port=settings.port,
+                workers=args.workers, access_log=False, server_header=False, proxy_headers=False,
+                log_config=log_config(settings.json_logs))
+    return 0
+
+
+def cmd_db(args) -> int:
+    """`isac db upgrade|purge`: migrate the store, or delete what is older than the retention."""
+    from isac.store import open_store
+
+    settings = _settings(args)
+    store = open_store(settings.database_url, settings.data_dir)  # migrates
+    if args.action == "purge":
+        print(f"purged {store.purge(settings.retention_days)} rows older than {settings.retention_days:g} days")
+    else:
+        print(f"store at schema version {store.version()}")
     return 0
 
 
@@ -203,7 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the site and the API")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, default=1, help="worker processes (they share the store and the index)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("db", help="the store: apply migrations, or purge old rows")
+    p.add_argument("action", choices=["upgrade", "purge"])
+    p.set_defaults(func=cmd_db)
 
     p = sub.add_parser("eval", help="accuracy on a question file (JSONL or CSV)")
     p.add_argument("file", type=Path)

@@ -18,6 +18,11 @@ MIN_QUESTIONS = {"ca": 5, "es": 3, "en": 3}
 MIN_SITUATIONS = {"ca": 4, "es": 3}
 LANG_NAMES = {"ca": "Catalan", "es": "Spanish", "en": "English"}
 DATE_RE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+# the administrations' own sites: every entry cites at least one (third-party copies of a
+# fitxa may be listed beside it, never alone)
+OFFICIAL_DOMAINS = ("terrassa.cat", "terrassa.net", "ajterrassa.es", "taigua.cat", "terrassauniversitaria.cat",
+                    "gencat.cat", "diba.cat", "aoc.cat", "boe.es", "gob.es", "dgt.es", "seg-social.es",
+                    "agenciatributaria.es", "policia.es", "europa.eu")
 # what a `how` text must mention for a channel flag to be true (folded, lowercase)
 CHANNEL_WORDS = {
     "seu": ("seu electronica", "sede electronica", "internet", "en linia", "en linea", "online", "telematica"),
@@ -221,6 +226,9 @@ def parse_entry(data: object, rel: str, problems: list[Problem]) -> Entry | None
     for i, src in enumerate(sources):
         if not valid_url(src):
             problems.append(Problem(rel, f"sources[{i}]", f"malformed URL {src!r}"))
+    if sources and not any(urlparse(s).netloc.endswith(OFFICIAL_DOMAINS) for s in sources if valid_url(s)):
+        problems.append(Problem(rel, "sources", "cites no official page; add the fitxa or another page of "
+                                f"{', '.join(OFFICIAL_DOMAINS[:3])}, gencat.cat…"))
     as_of: dict[str, str] = {}
     raw_as_of = data.get("as_of") or {}
     if not isinstance(raw_as_of, dict):

@@ -34,14 +34,27 @@ class Settings(BaseSettings):
     clarify_margin: float | None = Field(None, ge=0.0, le=1.0)
     spelling: bool = True
     synonyms: bool = True
-    # unanswered questions and feedback (JSONL) for the content team
-    reports_dir: Path = Path("reports")
     # comma-separated origins allowed to call the API from another host (the widget on www.terrassa.cat)
     cors_origins: str = ""
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     # request bodies over this many bytes get a 413
     max_body_bytes: int = Field(16 * 1024, ge=1024)
+    # chat sessions, feedback and the query log: SQLite under data_dir, or PostgreSQL when a URL is set
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    # log rows and idle sessions older than this many days are purged
+    retention_days: float = Field(90, gt=0)
+    # per client address ("60/minute"; "" turns it off), with the `limits` library's syntax
+    rate_limit: str = "60/minute"
+    # proxies whose X-Forwarded-For is believed (comma-separated IPs; empty: none)
+    trusted_proxies: str = ""
+    # bearer token of /admin/*; the admin routes are off when unset
+    admin_token: str | None = None
+    # seconds between checks of the index manifest for a new build
+    reload_interval_s: float = Field(5.0, gt=0)
+    # one JSON object per log line instead of text
+    json_logs: bool = False
     session_ttl_s: int = Field(1800, ge=10)
     max_sessions: int = Field(1000, ge=1)
     session_turns: int = Field(10, ge=1)

@@ -170,6 +170,7 @@ class SQLiteStore(Store):
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, no fsync per row
             self._local.conn = conn
         return conn
 

@@ -96,7 +96,8 @@ def client(engine, settings_for, tmp_path):
 
     from isac.api.app import create_app
 
-    app = create_app(settings_for(reports_dir=tmp_path / "reports"), engine=engine)
+    # the rate limit has its own tests; here it would only make the suite order-dependent
+    app = create_app(settings_for(data_dir=tmp_path / "data", rate_limit=""), engine=engine)
     with TestClient(app) as c:
         yield c
 

@@ -15,11 +15,17 @@ import yaml
 from isac.chat import Chat, Session, Turn, small_talk
 from isac.chat import MemorySessionStore as SessionStore
 from isac.engine import Engine, QueryError
-from isac.jsonlog import JsonlLog
 from isac.messages import FOLLOWUP_QUESTIONS, SMALL_TALK_REPLIES
 
 FIXTURE_KB = Path(__file__).parent / "fixtures" / "knowledge"
 REPO = Path(__file__).resolve().parents[1]
+
+
+class Collect(list):
+    """Stands in for the store's unanswered log: keeps what the chat hands it."""
+
+    def __call__(self, record: dict) -> None:
+        self.append(record)
 
 
 class Clock:
@@ -32,7 +38,7 @@ class Clock:
 
 @pytest.fixture()
 def chat(engine, tmp_path) -> Chat:
-    return Chat(engine, SessionStore(600, 50, 10), JsonlLog(tmp_path / "unanswered.jsonl").write)
+    return Chat(engine, SessionStore(600, 50, 10), Collect())
 
 
 def never_sure(engine) -> Engine:
@@ -210,7 +216,7 @@ def test_real_catalan_small_talk_is_recognised(intent, kinds, recall):
 
 def test_small_talk_never_gets_a_procedure(real_engine, tmp_path):
     # whether an insult's leftover words make a question depends on the tuned calibration
-    chat = Chat(real_engine, SessionStore(600, 50, 10), JsonlLog(tmp_path / "u.jsonl").write)
+    chat = Chat(real_engine, SessionStore(600, 50, 10), Collect())
     examples = _nlu_examples()
     for intent in ("greet", "goodbye", "thank_you", "insult", "chitchat/how_are_you", "chitchat/praise"):
         for text in examples[intent]:
@@ -290,7 +296,7 @@ def test_followup_on_a_missing_section_says_so(chat):
 
 def test_followup_after_the_session_expired_is_not_one(engine, tmp_path):
     clock = Clock()
-    chat = Chat(engine, SessionStore(60, 10, 10, clock=clock), JsonlLog(tmp_path / "u.jsonl").write)
+    chat = Chat(engine, SessionStore(60, 10, 10, clock=clock), Collect())
     sid = chat.reply("com m'empadrono?").session_id
     clock.now += 61
     turn = chat.reply("i quant costa?", sid)
@@ -298,7 +304,7 @@ def test_followup_after_the_session_expired_is_not_one(engine, tmp_path):
 
 
 def test_memory_is_bounded(engine, tmp_path):
-    chat = Chat(engine, SessionStore(600, 3, 4), JsonlLog(tmp_path / "u.jsonl").write)
+    chat = Chat(engine, SessionStore(600, 3, 4), Collect())
     sid = None
     for _ in range(9):
         sid = chat.reply("gràcies", sid).session_id
@@ -316,7 +322,7 @@ def test_insult_around_a_question_still_gets_the_answer(chat):
 # -- clarification ------------------------------------------------------------------------------
 @pytest.fixture()
 def unsure_chat(engine, tmp_path) -> Chat:
-    return Chat(always_unsure(engine), SessionStore(600, 10, 10), JsonlLog(tmp_path / "u.jsonl").write)
+    return Chat(always_unsure(engine), SessionStore(600, 10, 10), Collect())
 
 
 def test_clarification_offers_options_and_a_pick_answers(unsure_chat):
@@ -340,19 +346,17 @@ def test_no_answer_gives_the_fallback_and_is_logged(chat, engine, tmp_path):
     assert reply.status == "none" and reply.entry is None
     assert "010" in reply.text
     assert reply.route is None  # the API shows the municipal channels for a plain fallback
-    lines = (tmp_path / "unanswered.jsonl").read_text(encoding="utf-8").splitlines()
-    record = json.loads(lines[-1])
+    record = chat.on_unanswered[-1]
     assert record["question"] == "quina és la capital de Mongòlia?"
-    assert record["lang"] == "ca" and "confidence" in record and "at" in record
+    assert record["lang"] == "ca" and "confidence" in record
 
 
-def test_unanswered_log_is_created_on_demand(engine, tmp_path):
-    target = tmp_path / "deep" / "reports" / "unanswered.jsonl"
-    chat = Chat(never_sure(engine), SessionStore(600, 10, 10), JsonlLog(target).write)
+def test_small_talk_is_not_logged_as_unanswered(engine):
+    chat = Chat(never_sure(engine), SessionStore(600, 10, 10), Collect())
     chat.reply("hola")
-    assert not target.exists()
+    assert chat.on_unanswered == []
     chat.reply("com renovo el DNI?")
-    assert target.exists()
+    assert len(chat.on_unanswered) == 1
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 501, "hola\x00"])

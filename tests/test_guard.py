@@ -7,7 +7,6 @@ import pytest
 
 from isac.guard import load_guard, violations
 from isac.knowledge import load_knowledge
-from isac.text import Analyzer, fold
 
 ROOT = Path(__file__).resolve().parents[1]
 GUARD = ROOT / "eval" / "synonym-guard.jsonl"
@@ -18,17 +17,16 @@ def kb():
     return load_knowledge(ROOT / "knowledge")
 
 
-def test_no_synonym_pulls_a_guard_sentence_towards_its_forbidden_entry(kb):
-    """Lexical half of the guard, with no model: no expansion adds a forbidden entry's title terms."""
-    analyzer = Analyzer(kb.synonyms)
-    by_id = kb.by_id()
-    for case in load_guard(GUARD, set(by_id)):
-        analysis = analyzer.analyse(case.question, case.lang)
-        added = {t for _, values in analysis.synonyms for v in values for t in analyzer.terms(v.split(), case.lang)}
-        for entry_id in case.forbidden:
-            entry = by_id[entry_id]
-            title_terms = set(analyzer.terms(fold(entry.title["ca"]).split(), "ca"))
-            assert not (added & title_terms), (case.question, analysis.synonyms, entry_id)
+def test_harmful_bare_synonyms_stay_removed(kb):
+    """Words whose everyday meaning is something else expand only inside a phrase or a language.
+
+    The engine-level guard (`isac guard`, in `make eval-gate`) runs every guard sentence
+    through the real index; this keeps the audited keys from coming back as bare words.
+    """
+    for word in ("depósito", "zona verde", "face", "puesto", "puestos", "cuba", "abono", "sede", "seguro"):
+        assert word not in kb.synonyms, word
+    # narrowed, not lost: the phrases still find their procedure
+    assert "depósito municipal" in kb.synonyms and "es:abono de transporte" in kb.synonyms
 
 
 def test_guard_reports_a_forbidden_answer(engine, tmp_path):

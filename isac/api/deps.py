@@ -42,3 +42,15 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ChatDep = Annotated[Chat, Depends(get_chat)]
 SuggesterDep = Annotated[Suggester, Depends(get_suggester)]
+
+
+def record(request: Request, channel: str, query: str, lang: str | None, top: str | None, confidence: float | None,
+           status: str | None, timings_ms: dict[str, float], started: float) -> None:
+    """One line of the query log (redacted by the store) and the stage metrics."""
+    import time
+
+    state = request.app.state
+    ms = (time.perf_counter() - started) * 1e3
+    state.metrics.observe_result(timings_ms, status)
+    engine = getattr(state, "engine", None)
+    state.store.log_query(channel, query, lang, top, confidence, status, ms, engine.index.version if engine else "")

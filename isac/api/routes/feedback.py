@@ -12,5 +12,5 @@ router = APIRouter(tags=["feedback"])
 @router.post("/api/feedback", response_model=FeedbackResponse, responses={422: {"model": ErrorResponse}})
 def feedback(request: Request, body: FeedbackRequest):
     """Record the citizen's verdict for the content team."""
-    request.app.state.feedback_log.write(body.model_dump())
+    request.app.state.store.add_feedback(body.model_dump())
     return {"status": "recorded"}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query
+import time
 
-from isac.api.deps import EngineDep, SettingsDep
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from isac.api.deps import EngineDep, SettingsDep, record
 from isac.api.models import ErrorResponse, SearchResponse
 from isac.api.presenters import search_response
 from isac.query import QueryError
@@ -14,13 +16,17 @@ router = APIRouter(tags=["search"])
 
 @router.get("/api/search", response_model=SearchResponse,
             responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
-def search(engine: EngineDep, settings: SettingsDep,
+def search(request: Request, engine: EngineDep, settings: SettingsDep,
            q: str = Query(..., description="the citizen's query", max_length=500),
            k: int | None = Query(None, ge=1, le=50, description="results to return (default ISAC_K)"),
            lang: str | None = Query(None, pattern="^(ca|es|en)$")):
     """The top ``k`` entries with their best passage and the retrievers that found them."""
+    started = time.perf_counter()
     try:
         result = engine.search(q, k=k or settings.k, lang=lang)
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from exc
+    top = result.candidates[0] if result.candidates else None
+    record(request, "search", q, result.query.lang, top.entry_id if top else None, result.confidence, None,
+           result.timings_ms, started)
     return search_response(engine.index, result)
