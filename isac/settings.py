@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     admin_token: str | None = None
     # seconds between checks of the index manifest for a new build
     reload_interval_s: float = Field(5.0, gt=0)
+    # results kept for repeated questions (0 turns the cache off)
+    cache_size: int = Field(4096, ge=0)
     # one JSON object per log line instead of text
     json_logs: bool = False
     session_ttl_s: int = Field(1800, ge=10)

@@ -13,6 +13,7 @@ from isac.api import errors
 from isac.api.metrics import Metrics
 from isac.api.middleware import BodyLimit, Observe, SecurityHeaders
 from isac.api.routes import router
+from isac.cache import ResultCache
 from isac.settings import Settings, get_settings
 
 log = logging.getLogger("isac")
@@ -29,6 +30,9 @@ def attach_engine(app: FastAPI, engine) -> None:
     app.state.suggester = Suggester.from_entries(engine.index.entries)
     app.state.chat = Chat(engine, sessions, app.state.store.add_unanswered, s.max_query_chars)
     app.state.metrics.set_index(engine.index.manifest, engine.index.version, len(engine.index.entries))
+    outcome = app.state.metrics.cache.labels
+    # a new engine gets an empty cache: a swapped index never serves a stale answer
+    app.state.cache = ResultCache(s.cache_size, lambda hit: outcome("hit" if hit else "miss").inc())
     # one assignment: a request sees the old engine or the new one, never a mix
     app.state.engine = engine
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from isac.api.deps import EngineDep, record
 from isac.api.models import AskRequest, AskResponse, ErrorResponse
 from isac.api.presenters import ask_response
+from isac.cache import cache_key
 from isac.query import QueryError
 
 router = APIRouter(tags=["ask"])
@@ -20,7 +21,8 @@ def ask(request: Request, engine: EngineDep, body: AskRequest):
     """The answer card, the options of a clarification, or the fallback."""
     started = time.perf_counter()
     try:
-        answer = engine.answer(body.question, lang=body.lang)
+        answer = request.app.state.cache.get_or_compute(cache_key(body.question, "ask", body.lang),
+                                                        lambda: engine.answer(body.question, lang=body.lang))
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from exc
     r = answer.result

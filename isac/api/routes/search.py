@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from isac.api.deps import EngineDep, SettingsDep, record
 from isac.api.models import ErrorResponse, SearchResponse
 from isac.api.presenters import search_response
+from isac.cache import cache_key
 from isac.query import QueryError
 
 router = APIRouter(tags=["search"])
@@ -23,7 +24,9 @@ def search(request: Request, engine: EngineDep, settings: SettingsDep,
     """The top ``k`` entries with their best passage and the retrievers that found them."""
     started = time.perf_counter()
     try:
-        result = engine.search(q, k=k or settings.k, lang=lang)
+        k = k or settings.k
+        result = request.app.state.cache.get_or_compute(cache_key(q, "search", lang, k),
+                                                        lambda: engine.search(q, k=k, lang=lang))
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from exc
     top = result.candidates[0] if result.candidates else None
