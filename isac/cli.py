@@ -177,7 +177,8 @@ def cmd_tune(args) -> int:
     from isac.tuning import tune
 
     engine = _engine(args)
-    files = args.files or [Path("eval/questions.jsonl"), Path("eval/questions-wild.jsonl")]
+    files = args.files or [Path("eval/questions.jsonl"), Path("eval/questions-wild.jsonl"),
+                          Path("eval/questions-detail.jsonl")]
     try:
         tuned = tune(engine, [f for f in files if f.exists()])
     except ValueError as exc:

@@ -37,6 +37,9 @@ class EngineConfig:
     repair_apostrophes: bool = True
     focus_question: bool = True
     both_lemmas: bool = True
+    # a FAQ item answers when its question is at least this close (cosine) to the citizen's
+    faq_threshold: float = 0.9
+    faq: bool = True  # two-level matching (ablation switch)
     rerank: bool = True
     rerank_weights: tuple[float, ...] = ()
     max_query_chars: int = 500

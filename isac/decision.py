@@ -12,7 +12,7 @@ from isac.config import EngineConfig
 from isac.index import Index
 from isac.intent import detect_intent
 from isac.messages import answer_lang
-from isac.records import Answer, AnswerStatus, Candidate, Entry, PassageKind, SearchResult
+from isac.records import Answer, AnswerStatus, Candidate, Entry, FaqItem, PassageKind, SearchResult
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,20 @@ def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
         return Answer(AnswerStatus.CLARIFY, entry=entry, options=options, reason="close",
                       text=" / ".join(o.text("title", lang) for o in options), **base.kwargs())
     section, body = section_for(entry, result.query.text, lang, top)
+    item = detail_item(entry, top, cfg)
+    if item is not None:
+        # the specific answer first; the section it belongs to follows as "Més informació"
+        return Answer(AnswerStatus.ANSWER, entry=entry, section="faq", text=item.a[lang], faq=item,
+                      as_of=item.as_of, more_section=section, more_text=body, **base.kwargs())
     return Answer(AnswerStatus.ANSWER, entry=entry, section=section, text=body,
                   as_of=entry.as_of.get(section) if section else None, **base.kwargs())
+
+
+def detail_item(entry: Entry, candidate: Candidate, cfg: EngineConfig) -> FaqItem | None:
+    """The entry's FAQ item that matches the question confidently, or None."""
+    if not cfg.faq or candidate.faq_item is None or candidate.faq_score < cfg.faq_threshold:
+        return None
+    return entry.faq[candidate.faq_item] if candidate.faq_item < len(entry.faq) else None
 
 
 def section_for(entry: Entry, question: str, lang: str, candidate: Candidate | None = None) -> tuple[str | None, str]:

@@ -52,6 +52,10 @@ class Engine:
         self.dense = dense or DenseRetriever(index.vectors)
         self.out_of_scope = OutOfScopeMatcher(index.oos_vectors)
         self.ranker = Ranker(index, self.calibrator)
+        self._faq_pids: dict[str, list[int]] = {}
+        for p in index.passages:
+            if p.section and p.section.startswith("faq:"):
+                self._faq_pids.setdefault(p.entry_id, []).append(p.pid)
 
     # -- stages ------------------------------------------------------------------------
     def analyse(self, text: str, lang: str | None = None, config: EngineConfig | None = None) -> AnalysedQuery:
@@ -135,6 +139,21 @@ class Engine:
         cfg = config or self.config
         result = result or self.search(text, k=5, lang=lang, config=cfg)
         return decide(self.index, result, cfg)
+
+    def faq_for(self, entry, text: str):
+        """The entry's FAQ item whose question is closest to ``text``, if close enough (cfg.faq_threshold)."""
+        cfg = self.config
+        if not cfg.faq or not entry.faq:
+            return None
+        pids = self._faq_pids.get(entry.id, [])
+        if not pids:
+            return None
+        q = self.encoder.encode_queries([self.dense_text(self.analyse(text, None, cfg), cfg)])[0]
+        scores = self.index.vectors[pids] @ q
+        best = int(np.argmax(scores))
+        if float(scores[best]) < cfg.faq_threshold - 0.03:  # the topic is already settled: a little looser
+            return None
+        return entry.faq[int(self.index.passages[pids[best]].section.split(":")[1])]
 
     @staticmethod
     def section_for(entry, question: str, lang: str, candidate=None) -> tuple[str | None, str]:

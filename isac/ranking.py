@@ -168,6 +168,14 @@ class Ranker:
         self.is_citizen = np.array([k in (PassageKind.QUESTION, PassageKind.SITUATION, PassageKind.FAQ)
                                     for k in kinds])
         self.is_situation = np.array([k is PassageKind.SITUATION for k in kinds])
+        # FAQ passages by entry: (passage ids, item numbers) for the second-level match
+        self.faq_slots: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for p in index.passages:
+            if p.kind is PassageKind.FAQ and p.section:
+                e = int(index.passage_entry[p.pid])
+                pids, items = self.faq_slots.get(e, ((), ()))
+                self.faq_slots[e] = (np.append(pids, p.pid).astype(np.int64),
+                                     np.append(items, int(p.section.split(":")[1])).astype(np.int64))
         self.overlap = TermOverlap.build(index.passage_tokens)
 
     def _masked(self, cfg, p_bm25: np.ndarray, p_dense: np.ndarray, p_overlap: np.ndarray | None = None):
@@ -222,11 +230,17 @@ class Ranker:
             slots = self.layout.slots[self.position[entry_id]]
             pids = slots[slots >= 0]
             passage = self.index.passages[int(pids[np.argmax(p_blend[pids])])]
+            faq_item, faq_score = None, 0.0
+            if self.position[entry_id] in self.faq_slots:
+                fpids, items = self.faq_slots[self.position[entry_id]]
+                best = int(np.argmax(p_dense[fpids]))
+                faq_item, faq_score = int(items[best]), float(p_dense[fpids[best]])
             candidates.append(Candidate(
                 entry_id=entry_id, score=float(score),
                 bm25=float(bm25_raw.get(entry_id, 0.0)), dense=float(dense_raw.get(entry_id, 0.0)),
                 bm25_rank=bm25_rank.get(entry_id), dense_rank=dense_rank.get(entry_id),  # dense: its top 50
                 passage=passage, matched_terms=tuple(sorted(qtokens & self.index.passage_tokens[passage.pid])),
+                faq_item=faq_item, faq_score=faq_score,
             ))
         # nearest citizen phrasing; without question matching, the nearest passage
         citizen = self.is_citizen & (p_dense > -1.0)

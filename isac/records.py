@@ -121,6 +121,9 @@ class Candidate:
     dense_rank: int | None
     passage: Passage
     matched_terms: tuple[str, ...] = ()
+    # the entry's FAQ item closest to the query (cosine of its question), for detail answers
+    faq_item: int | None = None
+    faq_score: float = 0.0
 
     @property
     def retrievers(self) -> tuple[str, ...]:
@@ -172,4 +175,7 @@ class Answer:
     # but they share a theme ("uncertain": "Potser busqueu…" above the fallback channels)
     reason: str = ""
     faq: FaqItem | None = None  # the detail item that answered, when one did
+    # with a detail answer, the section it belongs to ("Més informació")
+    more_section: str | None = None
+    more_text: str = ""
     as_of: str | None = None  # the date of the answer's source, when it is dated

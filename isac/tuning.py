@@ -46,6 +46,7 @@ class Tuned:
         return {"alpha": c.alpha, "agg_k": c.agg_k, "bm25_saturation": c.bm25_saturation,
                 "dense_floor": c.dense_floor, "dense_ceil": c.dense_ceil, "answer_threshold": c.answer_threshold,
                 "clarify_margin": c.clarify_margin, "choice_margin": c.choice_margin, "oos_margin": c.oos_margin,
+                "faq_threshold": c.faq_threshold,
                 "rerank_weights": list(c.rerank_weights), "rerank_features": list(FEATURE_NAMES)}
 
 
@@ -72,7 +73,7 @@ def predictions(index, scored: list[Scored], results, cfg) -> list[Prediction]:
         a = decide(index, r, cfg)
         answer_id = a.entry.id if a.entry is not None else None
         out.append(Prediction(s.item, tuple(c.entry_id for c in r.candidates), answer_id, a.status.value,
-                              a.confidence, 0.0, r, a.reason))
+                              a.confidence, 0.0, r, a.reason, a.text if a.status.value == "answer" else ""))
     return out
 
 
@@ -155,6 +156,24 @@ def choose_choice_margin(index, scored, results, cfg, target_oos: float = 0.9) -
     return best
 
 
+def choose_faq_threshold(index, scored, results, cfg: EngineConfig) -> float:
+    """The FAQ cosine threshold that puts the most expected facts in the answers (detail dev questions).
+
+    Ties go to the higher threshold: a detail answer that is not sure of itself is worse
+    than the section, which usually holds the fact too.
+    """
+    detail = [(s, r) for s, r in zip(scored, results, strict=True) if s.item.facts]
+    if not detail:
+        return cfg.faq_threshold
+    ds, dr = [s for s, _ in detail], [r for _, r in detail]
+    best, best_value = cfg.faq_threshold, -1.0
+    for t in (0.99, 0.97, 0.95, 0.93, 0.92, 0.91, 0.90, 0.89, 0.88, 0.87, 0.86, 0.85, 0.83, 0.80):
+        value = summary(predictions(index, ds, dr, replace(cfg, faq_threshold=t)))["fact_in_answer"] or 0.0
+        if value > best_value + 1e-9:
+            best, best_value = t, value
+    return best
+
+
 def fit_fusion(ranker, scored, base: EngineConfig) -> EngineConfig:
     """Grid over the convex fusion's parameters, no reranker: best dev accuracy@1, then MRR."""
     best_cfg, best_key = base, None
@@ -215,6 +234,7 @@ def tune(engine, files: list[Path]) -> Tuned:
     cfg, calibrator = fit_decision(engine, scored, cfg)
     ranker = Ranker(engine.index, calibrator)
     results = rank_all(ranker, scored, cfg)
+    cfg = replace(cfg, faq_threshold=choose_faq_threshold(engine.index, scored, results, cfg))
     report = {"dev": summary(predictions(engine.index, scored, results, cfg)),
               "reliability_dev": reliability(np.array([r.confidence for r in results]), labels(scored, results)),
               "fitted_on": ", ".join(f"{f} split=dev" for f in files) + f" ({len(dev)} questions)"}

@@ -79,6 +79,8 @@ class AnswerCard(Card):
     text: str
     as_of: str | None = Field(None, description="date of the answer's source when it is dated")
     note: str | None = Field(None, description="e.g. a reminder to confirm a fact older than two years")
+    more_title: str | None = Field(None, description="with a specific answer: the heading of its section")
+    more_text: str | None = Field(None, description="with a specific answer: the section it belongs to")
 
 
 class Fallback(BaseModel):

@@ -92,11 +92,13 @@ def stale_note(as_of: str | None, lang: str, today: date | None = None) -> str |
     return say("dated", lang, year=str(year))
 
 
-def answer_card(entry: Entry, section: str | None, text: str, lang: str, as_of: str | None = None) -> AnswerCard:
-    """The answer: the section's text under its heading, with the entry's links."""
+def answer_card(entry: Entry, section: str | None, text: str, lang: str, as_of: str | None = None,
+                more_section: str | None = None, more_text: str = "") -> AnswerCard:
+    """The answer under its heading with the entry's links; a specific answer adds its section."""
     base = card(entry, lang).model_dump()
+    more_title = (section_title(more_section, lang) or label("more", lang)) if more_text else None
     return AnswerCard(**base, section=section, section_title=section_title(section, lang), text=text,
-                      as_of=as_of, note=stale_note(as_of, lang))
+                      as_of=as_of, note=stale_note(as_of, lang), more_title=more_title, more_text=more_text or None)
 
 
 def search_response(index, result: SearchResult) -> SearchResponse:
@@ -123,7 +125,8 @@ def ask_response(answer: Answer) -> AskResponse:
                       reason=answer.reason, confidence=round(answer.confidence, 4), answer=None, options=[],
                       fallback=None, labels=labels(lang))
     if answer.status is AnswerStatus.ANSWER and answer.entry:
-        out.answer = answer_card(answer.entry, answer.section, answer.text, lang, answer.as_of)
+        out.answer = answer_card(answer.entry, answer.section, answer.text, lang, answer.as_of,
+                                 answer.more_section, answer.more_text)
     elif answer.status is AnswerStatus.CLARIFY:
         out.message = say("maybe" if answer.reason == "uncertain" else "clarify", lang)
         out.options = [card(e, lang) for e in answer.options]
@@ -146,7 +149,8 @@ def chat_response(turn) -> ChatResponse:
     r = turn.reply
     cards = []
     if r.entry is not None:
-        cards.append(ChatCard(**answer_card(r.entry, r.section, r.text, r.lang, r.as_of).model_dump()))
+        cards.append(ChatCard(**answer_card(r.entry, r.section, r.text, r.lang, r.as_of, r.more_section,
+                                            r.more_text).model_dump()))
     if r.route is not None:
         links = route_links(r.route, r.lang)
     elif r.status == "none":
@@ -179,7 +183,8 @@ def answer_text(answer: Answer) -> str:
         head = a.title + (f" — {a.section_title}" if a.section_title else "")
         links = "\n".join(f"  · {link.label}: {link.url}" for link in a.links)
         note = f"\n({a.note})" if a.note else ""
-        return f"{head}\n\n{a.text}{note}\n\n{links}\n(confiança {answer.confidence:.2f})"
+        more = f"\n\n{a.more_title}: {a.more_text}" if a.more_text else ""
+        return f"{head}\n\n{a.text}{note}{more}\n\n{links}\n(confiança {answer.confidence:.2f})"
     if data.options:
         opts = "\n".join(f"  {i}. {o.title} [{o.id}]" for i, o in enumerate(data.options, 1))
         return f"{data.message}\n{opts}"

@@ -53,6 +53,8 @@ class ChatReply:
     followup: bool = False  # answered from the procedure under discussion
     reason: str = ""  # for clarify: "close", "uncertain" or "context"
     as_of: str | None = None
+    more_section: str | None = None
+    more_text: str = ""
 
     @property
     def entry_id(self) -> str | None:
@@ -122,9 +124,14 @@ class Chat:
         return ChatTurn(session.id, reply, expired)
 
     def is_followup(self, text: str, lang: str) -> bool:
-        """A short question about an aspect (cost, papers, where...) with no topic of its own."""
-        if len(text.split()) > 10 or detect_intent(text) is None:
+        """A short question about an aspect (cost, papers, where...) or a "what if", with no topic of its own."""
+        words = text.split()
+        if len(words) > 10:
             return False
+        if detect_intent(text) is None:
+            # "i si no el tinc?", "y si pago tarde?": a condition on what was just answered
+            return len(words) <= 8 and words[0].lower() in ("i", "y", "and", "però", "pero", "but") and \
+                words[1:2] != [] and words[1].lower().strip("¿?") in ("si", "if", "què", "que", "qué", "what")
         tokens = self.engine.index.analyzer.analyse(text, lang, expand=False).tokens
         return all(t in self._aspects for t in tokens)
 
@@ -141,7 +148,8 @@ class Chat:
             # around an insult, only a question that shares words with an entry is taken as one
             return ChatReply(SMALL_TALK_REPLIES["insult"][lang], "smalltalk", lang), session
         if answer.status is AnswerStatus.ANSWER and answer.entry is not None:
-            reply = self._card_reply(answer.entry, answer.section, answer.text, lang, as_of=answer.as_of)
+            reply = replace(self._card_reply(answer.entry, answer.section, answer.text, lang, as_of=answer.as_of),
+                            more_section=answer.more_section, more_text=answer.more_text)
             return reply, replace(session, entry_id=answer.entry.id)
         if answer.status is AnswerStatus.CLARIFY:
             message = say("maybe" if answer.reason == "uncertain" else "clarify", lang)
@@ -159,6 +167,12 @@ class Chat:
         return ChatReply(say("fallback", lang), "none", lang), session
 
     def _entry_reply(self, entry: Entry, question: str, lang: str, followup: bool = False) -> ChatReply:
+        item = self.engine.faq_for(entry, question) if followup else None
+        if item is not None:
+            # "i si no el tinc?": a detail of the procedure under discussion
+            section, body = section_for(entry, question, lang)
+            reply = self._card_reply(entry, "faq", item.a[answer_lang(lang)], lang, as_of=item.as_of)
+            return replace(reply, followup=True, more_section=section, more_text=body)
         intent = detect_intent(question)
         if followup and intent and intent not in entry.sections:
             body = say("missing_section", lang, title=entry.text("title", answer_lang(lang)))

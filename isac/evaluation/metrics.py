@@ -88,6 +88,17 @@ def choice_holds_answer(preds: list[Prediction]) -> Metric:
     return _mean(values)
 
 
+def fact_in_answer(preds: list[Prediction]) -> Metric:
+    """Of questions with expected facts, the share whose answer text contains one (accents and case aside)."""
+    from isac.text import fold
+
+    def has(p: Prediction) -> float:
+        text = " ".join(fold(p.text).split())
+        return float(any(" ".join(fold(f).split()) in text for f in p.item.facts))
+
+    return _mean([has(p) for p in preds if p.item.facts])
+
+
 def summary(preds: list[Prediction]) -> dict:
     """Every metric's aggregate, plus counts and the (batched) time per question."""
     lat = np.array([p.latency_ms for p in preds]) if preds else np.zeros(1)
@@ -103,6 +114,7 @@ def summary(preds: list[Prediction]) -> dict:
         "answered_correct": answered_correct(preds).value,
         "clarifications": clarifications(preds).value,
         "choice_holds_answer": choice_holds_answer(preds).value,
+        "fact_in_answer": fact_in_answer(preds).value,
         "latency_ms_mean": float(lat.mean()),
         "latency_ms_p95": float(np.percentile(lat, 95)),
     }

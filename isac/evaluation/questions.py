@@ -27,6 +27,7 @@ class EvalQuestion:
     split: str = ""
     line: int = 0
     style: str = ""  # how a citizen wrote it (story, voice, codeswitch, terse, indirect, english...)
+    facts: tuple[str, ...] = ()  # detail questions: any one must appear in the answer text
 
     @property
     def in_scope(self) -> bool:
@@ -59,8 +60,14 @@ def _row(obj: object, where: str, line: int, known_ids: set[str] | None) -> Eval
     lang = (obj.get("lang") or "").strip().lower()
     if lang not in LANGS:
         raise EvalFileError(f"{where}: line {line}: `lang` must be one of {', '.join(LANGS)}, got {lang!r}")
+    facts = obj.get("facts") or []
+    if isinstance(facts, str):
+        facts = [f.strip() for f in facts.split(";") if f.strip()]
+    if not isinstance(facts, list) or not all(isinstance(f, str) and f.strip() for f in facts):
+        raise EvalFileError(f"{where}: line {line}: `facts` must be a list of texts the answer must contain")
     return EvalQuestion(q.strip(), tuple(expected), lang, str(obj.get("kind") or "").strip(),
-                        str(obj.get("split") or "").strip(), line, str(obj.get("style") or "").strip())
+                        str(obj.get("split") or "").strip(), line, str(obj.get("style") or "").strip(),
+                        tuple(f.strip() for f in facts))
 
 
 def _csv_rows(text: str, where: str, known_ids: set[str] | None) -> list[EvalQuestion]:

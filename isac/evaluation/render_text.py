@@ -28,6 +28,10 @@ def print_metrics(m: dict, out=None) -> None:
           f"MRR@10 {_fmt(m['mrr@10'])}", file=out)
     print(f"out of scope with no answer {_fmt(m['oos_abstained'])}   in scope left unanswered "
           f"{_fmt(m['in_scope_unanswered'])}   clarifications {_fmt(m['clarifications'])}", file=out)
+    if m.get("choice_holds_answer") is not None:
+        print(f"choices offered when unsure that hold the right procedure {_fmt(m['choice_holds_answer'])}", file=out)
+    if m.get("fact_in_answer") is not None:
+        print(f"fact in answer {_fmt(m['fact_in_answer'])}", file=out)
     # encoding runs in batches during eval, so this is throughput, not serving latency (make bench)
     print(f"time per question ms: mean {m['latency_ms_mean']:.1f}  p95 {m['latency_ms_p95']:.1f}", file=out)
 
@@ -36,10 +40,13 @@ def print_table(title: str, groups: dict[str, dict], out=None) -> None:
     """Print a metrics table with one row per group."""
     out = out or sys.stdout
     width = max([len(title)] + [len(k) for k in groups]) + 2
-    print(f"\n{title:<{width}}{'n':>5} {'acc@1':>6} {'hit@3':>6} {'MRR':>6} {'unans.':>6} {'oos ok':>6}", file=out)
+    facts = any(m.get("fact_in_answer") is not None for m in groups.values())
+    print(f"\n{title:<{width}}{'n':>5} {'acc@1':>6} {'hit@3':>6} {'MRR':>6} {'unans.':>6} {'oos ok':>6}"
+          + (f" {'facts':>6}" if facts else ""), file=out)
     for name, m in groups.items():
         print(f"  {name:<{width - 2}}{m['questions']:>5} {_fmt(m['accuracy@1'])} {_fmt(m['hit@3'])} "
-              f"{_fmt(m['mrr@10'])} {_fmt(m['in_scope_unanswered'])} {_fmt(m['oos_abstained'])}", file=out)
+              f"{_fmt(m['mrr@10'])} {_fmt(m['in_scope_unanswered'])} {_fmt(m['oos_abstained'])}"
+              + (f" {_fmt(m.get('fact_in_answer'))}" if facts else ""), file=out)
 
 
 def _why_line(w: dict | None) -> str:

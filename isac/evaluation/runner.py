@@ -27,6 +27,7 @@ class Prediction:
     latency_ms: float
     result: SearchResult | None = None
     reason: str = ""  # for a clarification: "close" or "uncertain"
+    text: str = ""  # the answer text the citizen reads (empty without an answer)
 
     @property
     def correct(self) -> bool:
@@ -89,8 +90,9 @@ def predict(engine, questions: Iterable[EvalQuestion], config=None,
             answer = engine.answer(q.question, config=cfg, result=result)
             ranked = tuple(c.entry_id for c in result.candidates)
             answer_id = answer.entry.id if answer.status is not AnswerStatus.NONE and answer.entry else None
+            text = answer.text if answer.status is AnswerStatus.ANSWER else ""
             preds.append(Prediction(q, ranked, answer_id, answer.status.value, answer.confidence, ms, result,
-                                    answer.reason))
+                                    answer.reason, text))
             if progress:
                 progress(1)
     return preds
