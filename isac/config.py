@@ -23,8 +23,10 @@ class EngineConfig:
     dense_ceil: float = 0.95
     answer_threshold: float = 0.35
     clarify_margin: float = 0.0
-    # a fallback whose top candidates are this close to each other offers them as a choice
+    # below the answer threshold but at least this confident, candidates that share a theme and
+    # are this close to each other are offered as a choice ("Potser busqueu…")
     choice_margin: float = 0.0
+    choice_floor: float = 0.5
     # how much closer to an out-of-scope example than to any entry question means "not ours"
     oos_margin: float = 0.0
     spelling: bool = True
@@ -37,6 +39,9 @@ class EngineConfig:
     repair_apostrophes: bool = True
     focus_question: bool = True
     both_lemmas: bool = True
+    # long stories: the question sentence is also encoded alone; each passage keeps its best match
+    sentence_pooling: bool = True
+    pooling_min_chars: int = 140
     # a FAQ item answers when its question is at least this close (cosine) to the citizen's
     faq_threshold: float = 0.9
     faq: bool = True  # two-level matching (ablation switch)

@@ -49,7 +49,8 @@ def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
     if result.out_of_scope is not None or not result.candidates:
         return Answer(AnswerStatus.NONE, route=result.out_of_scope, **base.kwargs())
     if result.confidence < cfg.answer_threshold:
-        options = _coherent(index, result.candidates, cfg.choice_margin) if cfg.choice_margin > 0 else ()
+        unsure_but_close = cfg.choice_margin > 0 and result.confidence >= cfg.choice_floor
+        options = _coherent(index, result.candidates, cfg.choice_margin) if unsure_but_close else ()
         if options:
             return Answer(AnswerStatus.CLARIFY, entry=options[0], options=options, reason="uncertain",
                           text=" / ".join(o.text("title", lang) for o in options), **base.kwargs())

@@ -19,7 +19,7 @@ from isac.config import EngineConfig
 from isac.decision import decide, section_for
 from isac.index import Index
 from isac.language import detect
-from isac.query import QueryError, check_query, focus_question, repair_apostrophes, strip_fillers
+from isac.query import QueryError, check_query, focus_question, question_sentence, repair_apostrophes, strip_fillers
 from isac.ranking import FEATURE_NAMES, Ranker
 from isac.records import AnalysedQuery, Answer, SearchResult
 from isac.retrievers import BM25Retriever, DenseRetriever, OutOfScopeMatcher, RetrievalQuery, Retriever
@@ -93,16 +93,26 @@ class Engine:
         t0 = time.perf_counter()
         queries = [self.analyse(check_query(t, cfg.max_query_chars), lang, cfg) for t in texts]
         t1 = time.perf_counter()
-        vectors = self.encoder.encode_queries([self.dense_text(q, cfg) for q in queries]).astype(np.float32)
+        texts = [self.dense_text(q, cfg) for q in queries]
+        # long stories add their question sentence, encoded in the same batch
+        extra = {i: s for i, q in enumerate(queries) if cfg.sentence_pooling
+                 and len(q.clean or q.text) >= cfg.pooling_min_chars
+                 and (s := question_sentence(q.clean or q.text)) and s != texts[i]}
+        encoded = self.encoder.encode_queries(texts + list(extra.values())).astype(np.float32)
+        vectors, sentence_vectors = encoded[:len(texts)], dict(zip(extra, encoded[len(texts):], strict=True))
         t2 = time.perf_counter()
         out = []
         n = max(len(queries), 1)
-        for q, v in zip(queries, vectors, strict=True):
+        for i, (q, v) in enumerate(zip(queries, vectors, strict=True)):
             rq = RetrievalQuery(q.tokens, v)
             t3 = time.perf_counter()
             bm25 = self.lexical.score(rq)
             t4 = time.perf_counter()
             dense, oos = self.dense.score(rq), self.out_of_scope.score(rq)
+            if i in sentence_vectors:
+                sq = RetrievalQuery(q.tokens, sentence_vectors[i])
+                dense = np.maximum(dense, self.dense.score(sq))
+                oos = np.maximum(oos, self.out_of_scope.score(sq))
             t5 = time.perf_counter()
             timings = {"analyse": (t1 - t0) * 1e3 / n, "encode": (t2 - t1) * 1e3 / n,
                        "bm25": (t4 - t3) * 1e3, "dense": (t5 - t4) * 1e3}

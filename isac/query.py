@@ -71,6 +71,15 @@ def repair_apostrophes(text: str, lang: str) -> str:
     return _VOICE_APOS.sub(lambda m: m.group(1) + "'", text)
 
 
+def question_sentence(text: str) -> str | None:
+    """The sentence of a story that asks the question, or None for a one-sentence text."""
+    sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()]
+    if len(sentences) < 2:
+        return None
+    asked = [s for s in sentences if s.endswith("?")] or [s for s in sentences if _QUESTION_WORDS.search(fold(s))]
+    return asked[-1] if asked else None
+
+
 def focus_question(text: str, budget: int) -> str:
     """For a long story, the question sentence first, then the rest as far as ``budget`` allows."""
     if len(text) <= budget:

@@ -45,7 +45,8 @@ class Tuned:
         c = self.config
         return {"alpha": c.alpha, "agg_k": c.agg_k, "bm25_saturation": c.bm25_saturation,
                 "dense_floor": c.dense_floor, "dense_ceil": c.dense_ceil, "answer_threshold": c.answer_threshold,
-                "clarify_margin": c.clarify_margin, "choice_margin": c.choice_margin, "oos_margin": c.oos_margin,
+                "clarify_margin": c.clarify_margin, "choice_margin": c.choice_margin, "choice_floor": c.choice_floor,
+                "oos_margin": c.oos_margin,
                 "faq_threshold": c.faq_threshold,
                 "rerank_weights": list(c.rerank_weights), "rerank_features": list(FEATURE_NAMES)}
 
@@ -131,29 +132,45 @@ def choose_margin(scored, results) -> float:
     return best
 
 
-def choose_choice_margin(index, scored, results, cfg, target_oos: float = 0.9) -> float:
-    """Widest margin for "Potser busqueu…" that keeps ``target_oos`` of out-of-scope silenced.
+def useful(preds: list[Prediction]) -> float:
+    """What the decision is worth to citizens: right answers and choices holding the right procedure,
+    minus wrong confident answers (the worst outcome: a citizen acts on the wrong procedure)."""
+    gain = 0.0
+    for p in preds:
+        if not p.item.in_scope:
+            continue
+        if p.status == "answer":
+            gain += 1.0 if p.answer_id in p.item.expected else -1.0
+        elif p.status == "clarify" and p.result is not None:
+            options = [c.entry_id for c in p.result.candidates[:3]]
+            gain += 0.7 if any(e in p.item.expected for e in options) else -0.3
+    return gain
 
-    A choice helps an unsure in-scope citizen when it holds the right entry, and costs one
-    when it does not; offering one for an out-of-scope question is the worst case.
+
+def choose_decision(index, scored, results, cfg: EngineConfig, target_oos: float = 0.9) -> EngineConfig:
+    """The answer threshold and the "Potser busqueu…" margin, chosen together on dev.
+
+    Among the pairs that keep ``target_oos`` of the out-of-scope questions silenced (a
+    choice offered to one counts against it), the one most useful to in-scope citizens.
     """
-    best, best_gain = 0.0, 0.0
-    for m in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
-        preds = predictions(index, scored, results, replace(cfg, choice_margin=m))
-        if (summary(preds)["oos_abstained"] or 0) < target_oos:
-            break
-        gain = 0.0
-        for p in preds:
-            if p.reason != "uncertain":
-                continue
-            options = [c.entry_id for c in p.result.candidates[:3]] if p.result else []
-            if not p.item.in_scope:
-                gain -= 2.0
-            else:
-                gain += 1.0 if any(e in p.item.expected for e in options) else -1.0
-        if gain > best_gain:
-            best, best_gain = m, gain
-    return best
+    best, best_key = cfg, None
+    threshold = choose_threshold(index, scored, results, cfg, target_oos)
+    # the threshold that silences enough out-of-scope questions with no choice at all, and
+    # every (margin, floor) that keeps that silence while offering choices below it
+    for t in np.round(np.arange(threshold, 0.96, 0.01), 2):
+        for m in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
+            for floor in ((t,) if m == 0.0 else (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)):
+                if floor > t:
+                    continue
+                trial = replace(cfg, answer_threshold=float(t), choice_margin=m, choice_floor=float(floor))
+                preds = predictions(index, scored, results, trial)
+                if (summary(preds)["oos_abstained"] or 0) < target_oos:
+                    continue
+                key = (round(useful(preds), 3), -t, -m, floor)
+                if best_key is None or key > best_key:
+                    best, best_key = trial, key
+    return best if best_key is not None else replace(cfg, answer_threshold=choose_threshold(index, scored, results,
+                                                                                               cfg))
 
 
 def choose_faq_threshold(index, scored, results, cfg: EngineConfig) -> float:
@@ -208,10 +225,11 @@ def fit_decision(engine, scored, cfg: EngineConfig, choice: bool = True) -> tupl
     results = rank_all(ranker, scored, cfg)
     cfg = replace(cfg, oos_margin=choose_oos_margin(scored, results))
     results = rank_all(ranker, scored, cfg)
-    cfg = replace(cfg, answer_threshold=choose_threshold(engine.index, scored, results, cfg),
-                  clarify_margin=choose_margin(scored, results), choice_margin=0.0)
+    cfg = replace(cfg, clarify_margin=choose_margin(scored, results), choice_margin=0.0)
     if choice:
-        cfg = replace(cfg, choice_margin=choose_choice_margin(engine.index, scored, results, cfg))
+        cfg = choose_decision(engine.index, scored, results, cfg)
+    else:
+        cfg = replace(cfg, answer_threshold=choose_threshold(engine.index, scored, results, cfg))
     return cfg, calibrator
 
 

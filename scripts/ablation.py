@@ -60,7 +60,8 @@ def main() -> int:
         engine.search(q.question)  # load lemma tables and warm the encoder before timing
 
     raw = replace(shipped, synonyms=False, spelling=False, questions=False, situations=False, rerank=False,
-                  strip_fillers=False, repair_apostrophes=False, focus_question=False, both_lemmas=False)
+                  strip_fillers=False, repair_apostrophes=False, focus_question=False, both_lemmas=False,
+                  sentence_pooling=False)
     steps = [
         ("BM25 only", replace(raw, fusion=FusionMode.BM25), False),
         ("dense only", replace(raw, fusion=FusionMode.DENSE), False),
@@ -76,6 +77,7 @@ def main() -> int:
     for label, field in (("+ situations", "situations"), ("+ strip greetings and fillers", "strip_fillers"),
                          ("+ repair voice apostrophes", "repair_apostrophes"),
                          ("+ question first in long stories", "focus_question"),
+                         ("+ question sentence encoded alone (max pooling)", "sentence_pooling"),
                          ("+ both languages' lemmas", "both_lemmas")):
         last = replace(last, **{field: True})
         steps.append((label, last, False))
@@ -87,7 +89,7 @@ def main() -> int:
     cache: dict[tuple, tuple] = {}
     for name, cfg, choice in steps:
         key = (cfg.synonyms, cfg.spelling, cfg.strip_fillers, cfg.repair_apostrophes, cfg.focus_question,
-               cfg.both_lemmas)
+               cfg.both_lemmas, cfg.sentence_pooling)
         if key not in cache:
             t0 = time.perf_counter()
             tscored = {k: precompute(engine, v, cfg) for k, v in tests.items()}

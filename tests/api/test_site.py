@@ -45,7 +45,7 @@ def test_suggest_completes_what_is_typed(client):
     assert data["query"] == "empadr"
     assert 0 < len(data["suggestions"]) <= 8
     assert {s["entry_id"] for s in data["suggestions"]} <= {"padro-alta", "padro-volant"}
-    assert set(data["suggestions"][0]) == {"text", "entry_id", "kind", "lang"}
+    assert {"text", "entry_id", "kind", "lang"} <= set(data["suggestions"][0])
     assert data["took_ms"] < 20
 
 
@@ -54,6 +54,21 @@ def test_suggest_tolerates_accents_and_typos(client):
     assert plain[0]["text"] == "Llicència de gual"
     typo = client.get("/api/suggest", params={"q": "deixaleria"}).json()["suggestions"]
     assert typo and typo[0]["entry_id"] == "deixalleria"
+
+
+def test_suggest_follows_the_asked_language(client):
+    """The page asks in its language, the widget in the conversation's: that language first."""
+    for lang in ("ca", "es"):
+        data = client.get("/api/suggest", params={"q": "ibi", "lang": lang}).json()["suggestions"]
+        assert data and data[0]["lang"] == lang
+
+
+def test_suggest_matches_finished_words_as_words(client):
+    """Issue 14: a finished word is matched as a word, the one being typed by its prefix, never a stray passage."""
+    data = client.get("/api/suggest", params={"q": "la grua s'ha "}).json()["suggestions"]
+    assert data and {s["entry_id"] for s in data} == {"grua-vehicle-retirat"}
+    assert data[0]["text"] == "La grua s'ha endut el cotxe"  # the literal completion first
+    assert client.get("/api/suggest", params={"q": "quant costa el gual"}).json()["suggestions"] == []
 
 
 def test_suggester_is_built_once_and_cached(client):
