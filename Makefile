@@ -32,7 +32,7 @@ serve: setup
 	ISAC_PORT=$(PORT) $(BIN)/isac serve
 
 browser:
-	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || bash scripts/install_browser.sh
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver -a -s .cache/axe/axe.min.js || bash scripts/install_browser.sh
 
 # the whole suite: every marker (real model, sentence-transformers, browser), the lint,
 # then the answer-quality gates on both eval sets

@@ -163,7 +163,7 @@ class Engine:
         best = int(np.argmax(scores))
         if float(scores[best]) < cfg.faq_threshold - 0.03:  # the topic is already settled: a little looser
             return None
-        return entry.faq[int(self.index.passages[pids[best]].section.split(":")[1])]
+        return entry.faq[int(str(self.index.passages[pids[best]].section).split(":")[1])]
 
     @staticmethod
     def section_for(entry, question: str, lang: str, candidate=None) -> tuple[str | None, str]:

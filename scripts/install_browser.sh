@@ -25,12 +25,14 @@ install_axe() {
   mkdir -p "$AXE_DIR"
   # the whole .cache folder stays out of git, whatever the top-level .gitignore says
   [ -f .cache/.gitignore ] || printf '*\n' > .cache/.gitignore
+  local tmp tarball
   tmp="$(mktemp -d)"
-  trap 'rm -rf "$tmp"' RETURN
   tarball="$(cd "$tmp" && npm pack --silent "axe-core@$AXE_VERSION" | tail -n 1)"
   tar -xzf "$tmp/$tarball" -C "$tmp" package/axe.min.js package/package.json
-  cp "$tmp/package/axe.min.js" "$AXE_DIR/axe.min.js"
+  cp "$tmp/package/axe.min.js" "$AXE_DIR/axe.min.js.part"
   cp "$tmp/package/package.json" "$AXE_DIR/package.json"
+  mv "$AXE_DIR/axe.min.js.part" "$AXE_DIR/axe.min.js"  # never half a file for the tests to read
+  rm -rf "$tmp"
   echo "axe-core $(grep -m1 '"version"' "$AXE_DIR/package.json" | tr -dc '0-9.') in $AXE_DIR"
 }
 

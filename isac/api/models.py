@@ -157,6 +157,7 @@ class SuggestItem(BaseModel):
     entry_id: str
     kind: Literal["title", "question"]
     lang: str
+    title: str = Field(description="the procedure's title, shown under a suggested question")
 
 
 class SuggestResponse(BaseModel):

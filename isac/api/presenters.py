@@ -153,7 +153,8 @@ def chat_response(turn) -> ChatResponse:
                                             r.more_text).model_dump()))
     if r.route is not None:
         links = route_links(r.route, r.lang)
-    elif r.status == "none":
+    elif r.status == "none" or r.reason == "uncertain":
+        # a choice offered because isac is unsure keeps the channels below it
         links = channel_links(None, r.lang)
     else:
         links = []

@@ -96,7 +96,8 @@ class Chat:
         session = self.store.get(session_id)
         expired = bool(session_id) and session is None
         session = session or self.store.new()
-        lang = lang or detect(text, default=session.lang or "ca")
+        # the page's language settles only what the words do not ("hola" on a Spanish page)
+        lang = detect(text, default=session.lang or lang or "ca")
         index = self.engine.index
         option = index.entry(option_id) if option_id else None
         option = option or self._titles.get(message_key(text))

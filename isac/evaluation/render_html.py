@@ -328,6 +328,10 @@ def worklist(items: list[dict], titles: dict[str, str], cats: dict[str, str]) ->
     return html, len(order)
 
 
+def _questions(n: int) -> str:
+    return f"{n} pregunta" if n == 1 else f"{n} preguntes"
+
+
 def confusion_groups(doc: dict, cats: dict[str, str]) -> str:
     """Pairs of fitxes that take each other's questions, counted, with the questions and what to do."""
     if not doc["confusions"]:
@@ -338,9 +342,9 @@ def confusion_groups(doc: dict, cats: dict[str, str]) -> str:
         qs = [f for f in doc["failures"] if f.get("given") and {f["expected"][0]["id"], f["given"]["id"]} == pair]
         items = "".join(f'<li>«{esc(f["question"])}» <span class="meta">era de {esc(f["expected"][0]["title"])}, ha anat a '
                         f'{esc(f["given"]["title"])}</span></li>' for f in qs)
-        flow = f'{r["a_to_b"]} preguntes de la primera han anat a la segona'
+        flow = _questions(r["a_to_b"]) + " de la primera " + ("ha" if r["a_to_b"] == 1 else "han") + " anat a la segona"
         if r["b_to_a"]:
-            flow += f", i {r['b_to_a']} al revés"
+            flow += f", i {_questions(r['b_to_a'])} al revés"
         cards.append(
             f'<article class="card section"><h3><span class="count">{r["total"]}</span> «{esc(r["a_title"])}» i '
             f'«{esc(r["b_title"])}»</h3><div class="meta"><code>{esc(file_of(r["a"], cats))}</code> · '

@@ -492,6 +492,7 @@
         var item = { t: "bot", q: text, r: reply };
         state.items.push({ t: "user", text: text, lang: l }, item);
         var first = render(item, false);
+        scroll(mine);  // the question and the start of its answer
         save();
         if (first) { first.focus(); } else { input.focus(); }
       })

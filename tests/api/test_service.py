@@ -68,7 +68,6 @@ def test_health_live_and_ready(client):
 
 def test_health_without_an_index_says_what_to_do_without_internal_paths(tmp_path):
     from isac.api.app import create_app
-
     from isac.settings import Settings
 
     app = create_app(Settings(index_dir=tmp_path / "nowhere", data_dir=tmp_path / "d", rate_limit="", encoder="hash"))

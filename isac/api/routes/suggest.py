@@ -18,7 +18,7 @@ def suggest(suggester: SuggesterDep,
             limit: int = Query(MAX_SUGGESTIONS, ge=1, le=MAX_SUGGESTIONS),
             lang: str | None = Query(None, pattern="^(ca|es|en)$", description="the page's or conversation's language")):
     """Up to ``limit`` procedure titles and citizen questions that complete ``q``."""
-    result = suggester.suggest(q, limit=limit, lang=lang if lang in ("ca", "es") else None)
+    result = suggester.suggest(q, limit=limit, lang=lang)
     return {"query": q, "took_ms": round(result.took_ms, 3),
-            "suggestions": [{"text": s.text, "entry_id": s.entry_id, "kind": s.kind, "lang": s.lang}
+            "suggestions": [{"text": s.text, "entry_id": s.entry_id, "kind": s.kind, "lang": s.lang, "title": s.title}
                             for s in result.items]}
