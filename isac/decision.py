@@ -91,4 +91,16 @@ def section_for(entry: Entry, question: str, lang: str, candidate: Candidate | N
             and candidate.passage.section in entry.sections:
         key = candidate.passage.section
         return key, entry.section(key, lang)
+    if candidate is not None and candidate.best_section in entry.sections and detail_question(question):
+        # a specific question with no recognised intent: the section that matches it best
+        key = str(candidate.best_section)
+        return key, entry.section(key, lang)
     return None, entry.text("summary", lang)
+
+
+def detail_question(question: str) -> bool:
+    """A question about a detail (not a search for the procedure): a question mark or a question word."""
+    from isac.query import _QUESTION_WORDS
+    from isac.text import fold
+
+    return "?" in question or bool(_QUESTION_WORDS.search(fold(question)))

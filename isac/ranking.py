@@ -168,6 +168,7 @@ class Ranker:
         self.is_citizen = np.array([k in (PassageKind.QUESTION, PassageKind.SITUATION, PassageKind.FAQ)
                                     for k in kinds])
         self.is_situation = np.array([k is PassageKind.SITUATION for k in kinds])
+        self.is_section = np.array([k is PassageKind.SECTION for k in kinds])
         # FAQ passages by entry: (passage ids, item numbers) for the second-level match
         self.faq_slots: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for p in index.passages:
@@ -230,6 +231,9 @@ class Ranker:
             slots = self.layout.slots[self.position[entry_id]]
             pids = slots[slots >= 0]
             passage = self.index.passages[int(pids[np.argmax(p_blend[pids])])]
+            sections = pids[self.is_section[pids]]
+            best_section = self.index.passages[int(sections[np.argmax(p_blend[sections])])].section \
+                if len(sections) else None
             faq_item, faq_score = None, 0.0
             if self.position[entry_id] in self.faq_slots:
                 fpids, items = self.faq_slots[self.position[entry_id]]
@@ -240,7 +244,7 @@ class Ranker:
                 bm25=float(bm25_raw.get(entry_id, 0.0)), dense=float(dense_raw.get(entry_id, 0.0)),
                 bm25_rank=bm25_rank.get(entry_id), dense_rank=dense_rank.get(entry_id),  # dense: its top 50
                 passage=passage, matched_terms=tuple(sorted(qtokens & self.index.passage_tokens[passage.pid])),
-                faq_item=faq_item, faq_score=faq_score,
+                faq_item=faq_item, faq_score=faq_score, best_section=best_section,
             ))
         # nearest citizen phrasing; without question matching, the nearest passage
         citizen = self.is_citizen & (p_dense > -1.0)

@@ -124,6 +124,7 @@ class Candidate:
     # the entry's FAQ item closest to the query (cosine of its question), for detail answers
     faq_item: int | None = None
     faq_score: float = 0.0
+    best_section: str | None = None  # the section whose passage matches the query best
 
     @property
     def retrievers(self) -> tuple[str, ...]:

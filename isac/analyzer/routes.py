@@ -19,8 +19,6 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from isac.api.routes.admin import require_admin
-
 router = APIRouter(tags=["analyzer"])
 
 COOKIE = "isac_admin"
@@ -50,6 +48,14 @@ def cookie_valid(token: str, value: str | None, now: float | None = None) -> boo
     if not expires.isdigit() or int(expires) < (time.time() if now is None else now):
         return False
     return hmac.compare_digest(signature.encode(), _signature(token, int(expires)).encode())
+
+
+def require_admin(request: Request, authorization: str | None) -> None:
+    """The operator routes' check (bearer token; 404 when off, 401 when wrong), imported when first needed so
+    that ``isac.api.routes`` can include this router without an import cycle."""
+    from isac.api.routes.admin import require_admin as check
+
+    check(request, authorization)
 
 
 def require_content_admin(request: Request, authorization: str | None) -> None:
@@ -116,7 +122,8 @@ def gaps_for(request: Request, days: int) -> dict:
             return hit[1]
         cache = getattr(state, "analyzer_embeddings", None)
         if cache is None:
-            cache = state.analyzer_embeddings = EmbeddingCache(state.settings.data_dir / "gaps-embeddings.npz")
+            cache = state.analyzer_embeddings = EmbeddingCache(state.settings.data_dir / "gaps-embeddings.npz",
+                                                               max_age_days=state.settings.retention_days)
         doc = find_gaps(state.store, engine, GapOptions(days=days), cache=cache)
         reports.clear()  # keep one report: the latest
         reports[key] = (time.monotonic(), doc)
@@ -157,7 +164,10 @@ async def login(request: Request, days: str | None = None):
     if not token:
         require_admin(request, None)  # the 404 of an admin area that is off
     n = _lenient_days(days)
-    form = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=5)
+    try:
+        form = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=5)
+    except ValueError:  # more fields than the form has: not our form
+        form = {}
     given = (form.get("token") or [""])[0].strip()
     if not hmac.compare_digest(given.encode(), token.encode()):
         return _html(render_login(n, failed=True), 401)

@@ -38,10 +38,15 @@ def period_stats(store, days: float = 30, now: float | None = None, index=None, 
                  knowledge_dir: str = "knowledge", comments: int = 20) -> dict:
     """One JSON-able summary of the last ``days`` days; ``index`` adds titles and files to entries."""
     since, now = period(days, now)
-    by_day = {d: Counter() for d in _days(since, now)}
-    channels, outcomes, langs, questions, entries = Counter(), Counter(), Counter(), Counter(), Counter()
+    by_day: dict[str, Counter[str]] = {d: Counter() for d in _days(since, now)}
+    channels: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    langs: Counter[str] = Counter()
+    questions: Counter[str] = Counter()
+    entries: Counter[str] = Counter()
     forms: dict[str, Counter] = {}
-    confidences, latencies = [], []
+    confidences: list[float] = []
+    latencies: list[float] = []
     smalltalk = 0
     # queries: id, at, channel, query, lang, top_entry, confidence, status, latency_ms, index_version
     for _id, at, channel, query, lang, top_entry, conf, status, ms, _v in store.rows("queries", since):
@@ -69,7 +74,7 @@ def period_stats(store, days: float = 30, now: float | None = None, index=None, 
 
     feedback = {"useful": 0, "not_useful": 0}
     per_entry: dict[str, Counter] = {}
-    notes = []
+    notes: list[dict] = []
     # feedback: id, at, useful, entry_id, question, comment
     for _id, at, useful, entry_id, question, comment in store.rows("feedback", since):
         verdict = "useful" if useful else "not_useful"
