@@ -233,6 +233,12 @@ def test_embedding_cache_persists_and_forgets_after_the_retention(seeded, engine
     find_gaps(seeded, counting, GapOptions(days=1), now=NOW, cache=EmbeddingCache(path))  # a shorter period…
     find_gaps(seeded, counting, GapOptions(days=30), now=NOW, cache=EmbeddingCache(path))  # …keeps the others
     assert calls == []
+    server, nightly = EmbeddingCache(path), EmbeddingCache(path)
+    server.embed(Counting(), ["grua"])
+    nightly.embed(engine.encoder, ["una pregunta de la nit"])  # another process writes the file
+    calls.clear()
+    server.embed(Counting(), ["una pregunta de la nit"])
+    assert calls == []  # the running server picks it up instead of encoding it again
     later = EmbeddingCache(path, max_age_days=90, clock=lambda: time.time() + 91 * DAY)
     later.embed(Counting(), ["una pregunta nova"])
     with np.load(path) as data:

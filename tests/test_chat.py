@@ -362,3 +362,14 @@ def test_small_talk_is_not_logged_as_unanswered(engine):
 def test_bad_messages_raise_query_errors(chat, bad):
     with pytest.raises(QueryError):
         chat.reply(bad)
+
+
+def test_a_what_if_follow_up_is_answered_by_the_procedures_faq(engine):
+    # "i si…?" about the procedure under discussion: its detail item, then its section
+    eager = Engine(engine.index, engine.encoder, dataclasses.replace(engine.config, faq_threshold=0.3),
+                   calibrator=engine.calibrator)
+    chat = Chat(eager, SessionStore(600, 10, 10), Collect())
+    first, detail = talk(chat, "com m'empadrono?", "i si tinc el passaport caducat?")
+    assert first.entry_id == "padro-alta"
+    assert (detail.entry_id, detail.section, detail.followup) == ("padro-alta", "faq", True)
+    assert detail.text.startswith("No: el document d'identitat ha d'estar vigent") and detail.more_text

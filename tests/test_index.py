@@ -115,3 +115,22 @@ def test_invalid_knowledge_never_reaches_the_index(kb_copy):
     (kb_copy / "tributs" / "ibi.yaml").write_text("id: [")
     with pytest.raises(KnowledgeError):
         load_knowledge(kb_copy)
+
+
+def test_overwritten_bytes_inside_a_file_are_caught_by_the_checksum(kb_copy, encoder, tmp_path):
+    target = tmp_path / "index"
+    build_index(load_knowledge(kb_copy), encoder, target)
+    raw = bytearray((target / "vectors.npy").read_bytes())
+    raw[-4:] = b"\xff\xff\xff\xff"  # same size, valid .npy header: only the checksum can tell
+    (target / "vectors.npy").write_bytes(bytes(raw))
+    with pytest.raises(IndexLoadError, match="vectors.npy is corrupt"):
+        load_index(target, encoder.name)
+
+
+def test_the_manifest_lists_a_sha256_for_every_file(fixture_index_dir):
+    import json
+
+    files = json.loads((fixture_index_dir / "manifest.json").read_text())["files"]
+    on_disk = {str(p.relative_to(fixture_index_dir)) for p in fixture_index_dir.rglob("*")
+               if p.is_file() and p.name != "manifest.json"}
+    assert set(files) == on_disk and all(len(h) == 64 for h in files.values())

@@ -181,3 +181,18 @@ def test_explain_shows_where_the_expected_entry_ended(engine):
     line = next(x for x in text.split("FUSION")[1].splitlines() if "← expected" in x)
     assert "ibi" in line
     assert "no such entry" in explain(engine, "vull posar un gual", expected="nope")
+
+
+def test_explain_shows_the_detail_item_decision(engine):
+    from dataclasses import replace
+
+    # padro-alta is the fixture entry with a FAQ item ("Em puc empadronar amb el passaport caducat?")
+    engine_cfg = replace(engine.config, answer_threshold=0.0, faq_threshold=0.0)
+    from isac.engine import Engine
+
+    eager = Engine(engine.index, engine.encoder, engine_cfg, calibrator=engine.calibrator)
+    text = explain(eager, "em puc empadronar amb el passaport caducat?")
+    detail = text.split("DETAIL")[1]
+    assert "passaport caducat" in detail and "answers" in detail
+    answer = eager.answer("em puc empadronar amb el passaport caducat?")
+    assert answer.faq is not None and answer.text.startswith("No: el document") and answer.more_text

@@ -153,29 +153,36 @@ class EmbeddingCache:
         self._clock = clock
         self._vectors: dict[bytes, np.ndarray] = {}
         self._used: dict[bytes, float] = {}
-        self._loaded = False
+        self._mtime: float | None = None  # of the file as last read or written
 
     @staticmethod
     def _key(encoder_name: str, text: str) -> bytes:
         return hashlib.sha256(f"{encoder_name}\0{text}".encode()).hexdigest().encode()
 
-    def _load(self) -> None:
-        self._loaded = True
-        if self.path is None or not self.path.exists():
+    def _refresh(self) -> None:
+        """Merge in the file when another process (the nightly `isac gaps`, another worker) rewrote it."""
+        if self.path is None:
             return
+        try:
+            mtime = self.path.stat().st_mtime
+        except OSError:
+            return
+        if mtime == self._mtime:
+            return
+        self._mtime = mtime
         try:
             with np.load(self.path) as data:
                 keys, vectors, used = data["keys"], data["vectors"], data["used"]
-            for k, v, u in zip(keys, vectors, used):
-                self._vectors[bytes(k)], self._used[bytes(k)] = v, float(u)
         except Exception:  # noqa: BLE001 - a damaged or old cache is only a slower run
-            self._vectors.clear()
-            self._used.clear()
+            return
+        for k, v, u in zip(keys, vectors, used):
+            k = bytes(k)
+            self._vectors[k] = v
+            self._used[k] = max(float(u), self._used.get(k, 0.0))
 
     def embed(self, encoder, texts: list[str], batch: int = 256) -> np.ndarray:
         """L2-normalised vectors of ``texts`` as queries, encoding only those not cached."""
-        if not self._loaded:
-            self._load()
+        self._refresh()
         now = self._clock()
         keys = [self._key(encoder.name, t) for t in texts]
         missing = [i for i, k in enumerate(keys) if k not in self._vectors]
@@ -207,6 +214,7 @@ class EmbeddingCache:
                          vectors=np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, 0), np.float32),
                          used=np.array([self._used[k] for k in keys], dtype=np.float64))
             os.replace(tmp, self.path)
+            self._mtime = self.path.stat().st_mtime
         except OSError:
             pass  # read-only data dir: the next run embeds again
 
