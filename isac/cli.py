@@ -257,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", type=Path, nargs="*", help="eval files (default: eval/questions.jsonl and -wild)")
     p.add_argument("--write", action="store_true", help="save the fitted calibration")
     p.set_defaults(func=cmd_tune)
+    from isac.analyzer.cli import add_commands
+
+    add_commands(sub)
     return parser
 
 

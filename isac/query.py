@@ -36,7 +36,7 @@ def check_query(text: object, max_chars: int) -> str:
 
 # folded; whole words or phrases only
 _FILLERS = re.compile(
-    r"(?<![\w'])(?:bon dia|bona tarda|bona nit|bones|hola|buenos dias|buenas tardes|buenas noches|buenas|hello|hi|"
+    r"(?<![\w'])(?:bon dia|bona tarda|bona nit|bones|hola|buenos dias|buenas tardes|buenas noches|buenas|hello|"
     r"good morning|si us plau|per favor|por favor|please|gracies|moltes gracies|gracias|muchas gracias|thanks|"
     r"thank you|eh+|ehm+|emm+|mmm+|uh+|um+|o sigui|osigui|es a dir|pues|bueno|vale|a veure|mira|miri|oye|"
     r"escolta|escolti|doncs|vamos|en plan|tipo|saps|sabes|vull dir|quiero decir|you know)(?![\w'])[,.!]?",
