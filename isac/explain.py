@@ -74,11 +74,11 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
     if answer.status.value == "answer":
         lines.append(f"             {answer.entry.title['ca']} [{answer.entry.id}], "
                      f"section {answer.section or '(summary)'}")
-        top = r.candidates[0]
-        if top.faq_item is not None:
-            item = answer.entry.faq[top.faq_item]
+        first = r.candidates[0]
+        if first.faq_item is not None:
+            item = answer.entry.faq[first.faq_item]
             verdict = "answers" if answer.faq is not None else "below the threshold: the section answers"
-            lines.append(f"DETAIL       nearest FAQ item “{_clip(item.q['ca'], 70)}” cosine {top.faq_score:.3f} "
+            lines.append(f"DETAIL       nearest FAQ item “{_clip(item.q['ca'], 70)}” cosine {first.faq_score:.3f} "
                          f"(threshold {cfg.faq_threshold}): {verdict}")
         else:
             lines.append("DETAIL       the entry has no FAQ items: the section answers")
