@@ -79,7 +79,7 @@ class SentenceTransformerEncoder:
             raise EncoderError(f"cannot load sentence-transformers model {model!r}: {exc}") from exc
         self.name = f"st:{model}"
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-        self.dim = int(get_dim())
+        self.dim = int(get_dim() or 0)
         self._qp, self._pp = query_prefix, passage_prefix
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -87,6 +87,7 @@ def main() -> int:
               "wild in-scope unanswered | ms/query |")
     lines = [header, "|---|---|---|---|---|---|---|---|"]
     cache: dict[tuple, tuple] = {}
+    fused: dict = {}
     for name, cfg, choice in steps:
         key = (cfg.synonyms, cfg.spelling, cfg.strip_fillers, cfg.repair_apostrophes, cfg.focus_question,
                cfg.both_lemmas, cfg.sentence_pooling)
@@ -98,7 +99,11 @@ def main() -> int:
         dscored, tscored, ms = cache[key]
         ranker = Ranker(engine.index, engine.calibrator)
         if cfg.fusion is FusionMode.CONVEX:
-            cfg = replace(fit_fusion(ranker, dscored, cfg), rerank=cfg.rerank)
+            # the fusion grid runs once, on the plain convex row; later rows keep its weights
+            if name == "convex, tuned":
+                fusion = fit_fusion(ranker, dscored, cfg)
+                fused = {k: getattr(fusion, k) for k in ("alpha", "agg_k", "bm25_saturation", "dense_floor")}
+            cfg = replace(cfg, **fused)
             if cfg.rerank:
                 cfg = replace(cfg, rerank_weights=fit_listwise_weights(ranker, dscored, cfg))
         cfg, calibrator = fit_decision(engine, dscored, cfg, choice=choice)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import threading
 from pathlib import Path
@@ -174,43 +173,30 @@ def test_no_knowledge_question_or_title_is_small_talk(engine):
     assert not flagged
 
 
-def _nlu_file() -> Path | None:
-    candidates = [Path(os.environ["ISAC_SHARED_DIR"]) if os.environ.get("ISAC_SHARED_DIR") else None,
-                  REPO.parent / "shared", REPO / "shared"]
-    for base in filter(None, candidates):
-        path = base / "benchmarks" / "minibot" / "nlu.yml"
-        if path.is_file():
-            return path
-    return None
+# small talk written for these tests (the external minibot NLU set lives outside the
+# repository and is an external check only, never read by tests)
+SMALL_TALK_SAMPLES = {
+    "greet": ["hola", "bon dia", "bona tarda!", "ei, què tal", "buenos días", "hola bon dia"],
+    "goodbye": ["adéu", "fins aviat", "a reveure!", "adiós, hasta luego", "bye"],
+    "thank_you": ["moltes gràcies", "gràcies!", "mil gràcies", "muchas gracias", "thank you"],
+    "insult": ["ets inútil", "quin xatbot més inútil", "eres tonto", "que idiota"],
+    "chitchat/how_are_you": ["com estàs?", "com va tot?", "¿cómo estás?"],
+    "chitchat/praise": ["ets molt maco", "m'agrades", "lo haces muy bien"],
+}
 
 
 def _nlu_examples() -> dict[str, list[str]]:
-    path = _nlu_file()
-    if path is None:
-        pytest.skip("shared/benchmarks/minibot/nlu.yml is not beside the repository")
-    out = {}
-    for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-        if "intent" in block:
-            lines = [line.strip()[2:] for line in block["examples"].splitlines() if line.strip().startswith("- ")]
-            # Rasa entity markup: "[inútil](insult)" is the word "inútil"
-            out[block["intent"]] = [re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", x).strip() for x in lines if x.strip()]
-    return out
+    return SMALL_TALK_SAMPLES
 
 
-@pytest.mark.parametrize("intent, kinds, recall", [
-    ("greet", {"greet"}, 0.85),
-    ("goodbye", {"bye"}, 0.8),
-    ("thank_you", {"thanks"}, 0.9),
-    ("insult", {"insult"}, 0.85),
-    ("chitchat/how_are_you", {"chitchat", "greet"}, 0.75),
-    ("bot_challenge", {"chitchat"}, 0.7),
-    ("chitchat/praise", {"praise"}, 0.7),
+@pytest.mark.parametrize("intent, kinds", [
+    ("greet", {"greet"}), ("goodbye", {"bye"}), ("thank_you", {"thanks"}), ("insult", {"insult"}),
+    ("chitchat/how_are_you", {"chitchat", "greet"}), ("chitchat/praise", {"praise"}),
 ])
-def test_real_catalan_small_talk_is_recognised(intent, kinds, recall):
-    """Real Catalan small talk (the minibot's NLU data), never copied into the code."""
+def test_small_talk_is_recognised(intent, kinds):
     examples = _nlu_examples()[intent]
-    hits = [x for x in examples if (found := small_talk(x)) and found.kind in kinds]
-    assert len(hits) / len(examples) >= recall, sorted(set(examples) - set(hits))
+    misses = [x for x in examples if not ((found := small_talk(x)) and found.kind in kinds)]
+    assert not misses
 
 
 def test_small_talk_never_gets_a_procedure(real_engine, tmp_path):

@@ -46,7 +46,7 @@ _SMALL_TALK: tuple[tuple[str, str | None, re.Pattern], ...] = tuple(
         ("help", None, r"help"),
         ("name", "ca", r"(em dic|el meu nom es|em diuen) [\w·'-]+"),
         ("name", "es", r"(me llamo|mi nombre es) [\w·'-]+"),
-        ("chitchat", "ca", r"com (estas|esta|va|anem|vas)|i tu|qui ets|que ets|(quin|tens|has) (es el teu )?nom( tens)?|"
+        ("chitchat", "ca", r"com (estas|esta|va( tot)?|anem|vas)|i tu|qui ets|que ets|(quin|tens|has) (es el teu )?nom( tens)?|"
                            r"com (et|te) (dius|diuen|criden)|quin nom (tens|t'han posat)|t'han posat nom|qui (t'ha fet|et va fer)|"
                            r"(estic parlant|parlo) amb (un |una )?(bot|robot|persona|maquina|huma|humana)|"
                            r"ets (un |una )?(bot|robot|persona|huma|humana|maquina|maquina)|"
@@ -60,7 +60,7 @@ _SMALL_TALK: tuple[tuple[str, str | None, re.Pattern], ...] = tuple(
                        r"malament|fatal|de pena|trist[ae]?|(no gaire|gens) be|anar (fent|tirant)|anem (fent|tirant)|"
                        r"fantastic|ps+e"),
         ("praise", None, r"(ets|eres) (molt |muy |una |un )?(maco|maca|mono|mona|monada|simpatic\w*|guai|bufo|crack|genial)|"
-                         r"m'agrades|me gustas|(ho|lo) (fas|haces) (molt |muy )?be[n]?|funciones (molt )?be|"
+                         r"m'agrades|me gustas|(ho|lo) (fas|haces) (molt |muy )?(be|ben|bien)|funciones (molt )?be|"
                          r"te'n surts( molt)? be|que (xulo|guai|bonic)"),
         ("more", "ca", r"(encara )?(tinc|et vull fer|vull fer-te|et puc fer) (una altra|mes) pregunt\w*|"
                        r"(et |t'he de |vull |et vull |puc |et puc )?preguntar(-te)? (mes|una altra) (coses|cosa)"),
