@@ -49,8 +49,18 @@ class SpellCorrector:
             return self.by_fold[folded]
         if not folded.replace("·", "").isalpha() or len(folded) < 4 or folded in _stop_words():
             return None
+        if _is_word(word):
+            # a real word the knowledge base lacks ("depósito", "gasolina") is not a typo of one it has
+            return None
         distance = 1 if len(folded) < 7 else 2
         hits = self._sym.lookup(folded, Verbosity.CLOSEST, max_edit_distance=distance)
         if not hits:
             return None
         return self.by_fold.get(hits[0].term)
+
+
+def _is_word(word: str) -> bool:
+    """A word of Catalan, Spanish or English, by simplemma's dictionaries."""
+    import simplemma
+
+    return any(simplemma.is_known(word.lower(), lang=lang) for lang in ("ca", "es", "en"))
