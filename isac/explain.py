@@ -5,17 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from isac.confidence import FEATURES
-
-EXCERPT = 90
-
-
-def _clip(text: str, n: int = EXCERPT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+from isac.evaluation.render_text import clip
 
 
 def _psg(p) -> str:
-    return f"{p.kind.value}{'/' + p.section if p.section else ''} “{_clip(p.text, 60)}”"
+    return f"{p.kind.value}{'/' + p.section if p.section else ''} “{clip(p.text, 60)}”"
 
 
 def _best_passage(engine, entry_id: str, scores: np.ndarray):
@@ -78,7 +72,7 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
         if first.faq_item is not None:
             item = answer.entry.faq[first.faq_item]
             verdict = "answers" if answer.faq is not None else "below the threshold: the section answers"
-            lines.append(f"DETAIL       nearest FAQ item “{_clip(item.q['ca'], 70)}” cosine {first.faq_score:.3f} "
+            lines.append(f"DETAIL       nearest FAQ item “{clip(item.q['ca'], 70)}” cosine {first.faq_score:.3f} "
                          f"(threshold {cfg.faq_threshold}): {verdict}")
         else:
             lines.append("DETAIL       the entry has no FAQ items: the section answers")

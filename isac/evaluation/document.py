@@ -14,20 +14,8 @@ from pathlib import Path
 
 from isac.evaluation.metrics import breakdown, category_of, compare_outcomes, confusions, summary
 from isac.evaluation.questions import EvalFileError, load_questions
+from isac.evaluation.render_text import clip
 from isac.evaluation.runner import Prediction, predict
-
-EXCERPT = 90
-
-
-def _fmt(v) -> str:
-    if v is None:
-        return "   -  "
-    return f"{v:6.3f}"
-
-
-def _clip(text: str, n: int = EXCERPT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _title(index, entry_id: str | None, lang: str = "ca") -> str:
@@ -38,7 +26,7 @@ def _title(index, entry_id: str | None, lang: str = "ca") -> str:
 
 
 def _passage(c) -> dict:
-    return {"kind": c.passage.kind.value, "section": c.passage.section, "text": _clip(c.passage.text, 160)}
+    return {"kind": c.passage.kind.value, "section": c.passage.section, "text": clip(c.passage.text, 160)}
 
 
 def _scores(c, rank: int) -> dict:

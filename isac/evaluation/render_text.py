@@ -15,7 +15,8 @@ def _fmt(v) -> str:
     return f"{v:6.3f}"
 
 
-def _clip(text: str, n: int = EXCERPT) -> str:
+def clip(text: str, n: int = EXCERPT) -> str:
+    """``text`` on one line, cut to ``n`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -56,7 +57,7 @@ def _why_line(w: dict | None) -> str:
     where = psg["kind"] + (f"/{psg['section']}" if psg["section"] else "")
     terms = " ".join(w["matched_terms"]) or "(none)"
     return (f"\n               fused {w['fused']:.3f} (bm25 #{w['bm25_rank'] or '-'}, dense #{w['dense_rank'] or '-'})"
-            f" · won on {where} “{_clip(psg['text'], 60)}” · matched: {terms}")
+            f" · won on {where} “{clip(psg['text'], 60)}” · matched: {terms}")
 
 
 def print_failures(doc: dict, limit: int, out=None) -> None:
@@ -71,7 +72,7 @@ def print_failures(doc: dict, limit: int, out=None) -> None:
         exp = ", ".join(f"{e['title']} [{e['id']}]" for e in f["expected"])
         given = f"{f['given']['title']} [{f['given']['id']}]" if f["given"] else "(nothing found)"
         rank = f"rank {f['expected_rank']}" if f["expected_rank"] else "not in the top 10"
-        print(f"{i:3d}. “{_clip(f['question'], 100)}”  [{f['lang']} · {f['kind'] or '-'} · line {f['line']}]", file=out)
+        print(f"{i:3d}. “{clip(f['question'], 100)}”  [{f['lang']} · {f['kind'] or '-'} · line {f['line']}]", file=out)
         if f["corrections"]:
             print(f"     spelling  {', '.join(f'{a}→{b}' for a, b in f['corrections'])}", file=out)
         if f["synonyms"]:
@@ -100,7 +101,7 @@ def print_oos(doc: dict, limit: int, out=None) -> None:
     rows = doc["oos_answered"]
     print(f"\nOUT OF SCOPE BUT ANSWERED: {len(rows)} of {doc['metrics']['out_of_scope']}", file=out)
     for r in rows[:max(limit, 0)]:
-        print(f"  “{_clip(r['question'], 80)}” [{r['lang']} · line {r['line']}] → {r['status']} "
+        print(f"  “{clip(r['question'], 80)}” [{r['lang']} · line {r['line']}] → {r['status']} "
               f"{r['given']['id']} (confidence {r['confidence']:.3f})", file=out)
     if len(rows) > limit:
         print(f"  … {len(rows) - limit} more", file=out)
@@ -137,7 +138,7 @@ def print_compare(previous: dict, doc: dict, diff: dict, source: str = "the prev
         for d in diff[label]:
             before, after = d["before"], d["after"]
             exp = ";".join(after["expected"]) or "out of scope"
-            print(f"    {sign} “{_clip(after['question'], 80)}” [{after['lang']}] expected {exp}: "
+            print(f"    {sign} “{clip(after['question'], 80)}” [{after['lang']}] expected {exp}: "
                   f"{outcome_summary(before)} → {outcome_summary(after)}", file=out)
     print(f"  unchanged {diff['unchanged']}; {len(diff['added'])} new, {len(diff['removed'])} gone", file=out)
 
