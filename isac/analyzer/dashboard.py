@@ -7,13 +7,12 @@ logs is citizens' free text and goes through ``esc``.
 
 from __future__ import annotations
 
-from html import escape
 from urllib.parse import quote
 
-from isac.analyzer.gaps import cluster_yaml
+from isac.analyzer.dashboard_charts import AMBER, GREEN, GREY, NO_DATA, RED, hbars, pct, share_bar, volume_chart
+from isac.analyzer.gap_exports import cluster_yaml
+from isac.html_svg import esc
 
-BLUE, GREEN, AMBER, RED, GREY, INK, MUTED = "#0b6e99", "#1f9d6b", "#e0a526", "#d64545", "#8a94a6", "#1c2430", "#667085"
-CHANNEL_NAMES = (("search", "Cercador", BLUE), ("chat", "Xat", "#7a5af8"), ("ask", "Pregunta directa", "#12b0b0"))
 OUTCOME_NAMES = (("answer", "Resposta donada", GREEN), ("clarify", "Ha demanat aclariment", AMBER),
                  ("fallback", "Sense resposta (derivada al 010)", RED))
 LANG_NAMES = {"ca": "Català", "es": "Castellà", "en": "Anglès", "?": "No detectat"}
@@ -67,105 +66,15 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-actio
        "frame-ancestors 'none'; base-uri 'none'")
 
 
-def esc(value) -> str:
-    """A value as HTML-escaped text, quotes included; None becomes empty."""
-    return escape("" if value is None else str(value), quote=True)
-
-
 def num(value, decimals: int = 2) -> str:
     """A number the Catalan way (decimal comma), or a dash."""
     return "–" if value is None else f"{value:.{decimals}f}".replace(".", ",")
-
-
-def pct(value) -> str:
-    """A fraction as a whole percentage, or a dash."""
-    return "–" if value is None else f"{value * 100:.0f} %"
 
 
 def _page(title: str, body: str) -> str:
     return (f'<!doctype html>\n<html lang="ca"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">'
             f'<title>{esc(title)}</title><style>{CSS}</style></head><body><main>{body}</main></body></html>\n')
-
-
-# -- charts -------------------------------------------------------------------------------------
-def _nice(top: int) -> int:
-    step = 1
-    while True:
-        for m in (1, 2, 5):
-            if m * step * 4 >= top:
-                return m * step
-        step *= 10
-
-
-def volume_chart(by_day: list[dict]) -> str:
-    """Questions per day, stacked by channel."""
-    n = max(len(by_day), 1)
-    totals = [sum(d[c] for c, _, _ in CHANNEL_NAMES) for d in by_day]
-    step = _nice(max(totals + [1]))
-    top = step * max(1, -(-max(totals + [1]) // step))
-    left, width, height, base = 48, 540, 200, 220
-    slot = width / n
-    parts = [f'<svg role="img" aria-labelledby="volum-t" viewBox="0 0 {left + width + 24} {base + 28}" '
-             f'xmlns="http://www.w3.org/2000/svg"><title id="volum-t">Consultes per dia i canal</title>']
-    for v in range(0, top + 1, step):
-        y = base - height * v / top
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + width}" y2="{y:.1f}" stroke="#eef1f5"/>'
-                     f'<text x="{left - 6}" y="{y + 5:.1f}" font-size="18" fill="{MUTED}" text-anchor="end">{v}</text>')
-    every = max(1, -(-n // 6))
-    for i, d in enumerate(by_day):
-        y = float(base)
-        x = left + i * slot
-        for key, name, colour in CHANNEL_NAMES:
-            if d[key]:
-                h = height * d[key] / top
-                y -= h
-                parts.append(f'<rect x="{x + slot * 0.12:.1f}" y="{y:.1f}" width="{slot * 0.76:.1f}" height="{h:.1f}" '
-                             f'fill="{colour}"><title>{esc(d["day"])} · {esc(name)}: {d[key]}</title></rect>')
-        if i % every == 0:
-            label = f'{d["day"][8:10]}/{d["day"][5:7]}'
-            parts.append(f'<text x="{x + slot / 2:.1f}" y="{base + 24}" font-size="18" fill="{MUTED}" '
-                         f'text-anchor="middle">{esc(label)}</text>')
-    parts.append("</svg>")
-    legend = "".join(f'<span><i style="background:{c}"></i>{esc(n)}</span>' for _, n, c in CHANNEL_NAMES)
-    return "".join(parts) + f'<div class="legend">{legend}</div>'
-
-
-def share_bar(items: list[tuple[str, int, str]], label: str) -> str:
-    """One horizontal bar split by share, with a legend of counts and percentages."""
-    total = sum(v for _, v, _ in items)
-    if not total:
-        return '<p class="empty">Cap dada en aquest període.</p>'
-    parts = [f'<svg class="share" role="img" aria-label="{esc(label)}" viewBox="0 0 300 22" preserveAspectRatio="none" '
-             f'xmlns="http://www.w3.org/2000/svg">']
-    x = 0.0
-    for name, v, colour in items:
-        w = 300 * v / total
-        if w:
-            parts.append(f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="22" fill="{colour}">'
-                         f'<title>{esc(name)}: {v}</title></rect>')
-        x += w
-    parts.append("</svg>")
-    legend = "".join(f'<span><i style="background:{c}"></i>{esc(n)}: <b>{v}</b> ({pct(v / total)})</span>'
-                     for n, v, c in items)
-    return "".join(parts) + f'<div class="legend">{legend}</div>'
-
-
-def hbars(items: list[tuple[str, int]], label: str, colour: str = BLUE) -> str:
-    """One horizontal bar per item, longest first, with its count."""
-    if not items:
-        return '<p class="empty">Cap dada en aquest període.</p>'
-    top = max(v for _, v in items) or 1
-    row, label_w, bar_w = 24, 110, 170
-    parts = [f'<svg class="hbars" role="img" aria-label="{esc(label)}" viewBox="0 0 {label_w + bar_w + 50} {row * len(items) + 4}" '
-             f'xmlns="http://www.w3.org/2000/svg">']
-    for i, (name, v) in enumerate(items):
-        y = 2 + i * row
-        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" fill="{INK}" text-anchor="end">{esc(name)}</text>'
-                     f'<rect x="{label_w}" y="{y + 3}" width="{bar_w * v / top:.1f}" height="15" rx="3" fill="{colour}"/>'
-                     f'<text x="{label_w + bar_w * v / top + 5:.1f}" y="{y + 15}" font-size="12" fill="{INK}">{v}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 # -- sections -----------------------------------------------------------------------------------
@@ -185,7 +94,7 @@ def tiles(s: dict) -> str:
 
 def _count_rows(rows: list[tuple[str, int]], head: str) -> str:
     if not rows:
-        return '<p class="empty">Cap dada en aquest període.</p>'
+        return NO_DATA
     top = max(n for _, n in rows) or 1
     body = "".join(f'<tr><td>{cell}<div class="bar" style="width:{100 * n / top:.0f}%"></div></td>'
                    f'<td class="n">{n}</td></tr>' for cell, n in rows)
