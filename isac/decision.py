@@ -100,7 +100,6 @@ def section_for(entry: Entry, question: str, lang: str, candidate: Candidate | N
 
 def detail_question(question: str) -> bool:
     """A question about a detail (not a search for the procedure): a question mark or a question word."""
-    from isac.query import _QUESTION_WORDS
-    from isac.text import fold
+    from isac.query import asks_something
 
-    return "?" in question or bool(_QUESTION_WORDS.search(fold(question)))
+    return asks_something(question)

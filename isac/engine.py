@@ -52,10 +52,6 @@ class Engine:
         self.dense = dense or DenseRetriever(index.vectors)
         self.out_of_scope = OutOfScopeMatcher(index.oos_vectors)
         self.ranker = Ranker(index, self.calibrator)
-        self._faq_pids: dict[str, list[int]] = {}
-        for p in index.passages:
-            if p.section and p.section.startswith("faq:"):
-                self._faq_pids.setdefault(p.entry_id, []).append(p.pid)
 
     # -- stages ------------------------------------------------------------------------
     def analyse(self, text: str, lang: str | None = None, config: EngineConfig | None = None) -> AnalysedQuery:
@@ -155,15 +151,16 @@ class Engine:
         cfg = self.config
         if not cfg.faq or not entry.faq:
             return None
-        pids = self._faq_pids.get(entry.id, [])
-        if not pids:
+        slots = self.ranker.faq_slots.get(self.ranker.position[entry.id])
+        if slots is None:
             return None
+        pids, items = slots
         q = self.encoder.encode_queries([self.dense_text(self.analyse(text, None, cfg), cfg)])[0]
-        scores = self.index.vectors[pids] @ q
+        scores = np.asarray(self.index.vectors[pids]) @ q
         best = int(np.argmax(scores))
         if float(scores[best]) < cfg.faq_threshold - 0.03:  # the topic is already settled: a little looser
             return None
-        return entry.faq[int(str(self.index.passages[pids[best]].section).split(":")[1])]
+        return entry.faq[int(items[best])]
 
     @staticmethod
     def section_for(entry, question: str, lang: str, candidate=None) -> tuple[str | None, str]:

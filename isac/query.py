@@ -71,6 +71,11 @@ def repair_apostrophes(text: str, lang: str) -> str:
     return _VOICE_APOS.sub(lambda m: m.group(1) + "'", text)
 
 
+def asks_something(text: str) -> bool:
+    """A question mark or a question word: the text asks, rather than names, something."""
+    return "?" in text or bool(_QUESTION_WORDS.search(fold(text)))
+
+
 def question_sentence(text: str) -> str | None:
     """The sentence of a story that asks the question, or None for a one-sentence text."""
     sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()]

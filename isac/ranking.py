@@ -170,13 +170,13 @@ class Ranker:
         self.is_situation = np.array([k is PassageKind.SITUATION for k in kinds])
         self.is_section = np.array([k is PassageKind.SECTION for k in kinds])
         # FAQ passages by entry: (passage ids, item numbers) for the second-level match
-        self.faq_slots: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        faq: dict[int, list[tuple[int, int]]] = {}
         for p in index.passages:
             if p.kind is PassageKind.FAQ and p.section:
-                e = int(index.passage_entry[p.pid])
-                pids, items = self.faq_slots.get(e, ((), ()))
-                self.faq_slots[e] = (np.append(pids, p.pid).astype(np.int64),
-                                     np.append(items, int(p.section.split(":")[1])).astype(np.int64))
+                faq.setdefault(int(index.passage_entry[p.pid]), []).append((p.pid, int(p.section.split(":")[1])))
+        self.faq_slots: dict[int, tuple[np.ndarray, np.ndarray]] = {
+            e: (np.array([pid for pid, _ in rows], dtype=np.int64), np.array([i for _, i in rows], dtype=np.int64))
+            for e, rows in faq.items()}
         self.overlap = TermOverlap.build(index.passage_tokens)
 
     def _masked(self, cfg, p_bm25: np.ndarray, p_dense: np.ndarray, p_overlap: np.ndarray | None = None):

@@ -76,9 +76,12 @@ def load(base: str, questions: list[str], clients: int, seconds: float, path: st
                 q = questions[0] if repeat else questions[n % len(questions)]
                 n += clients
                 t0 = time.perf_counter()
-                r = c.get(path) if path.startswith("/health") or path.startswith("/api/suggest") and False else (
-                    c.get(path, params={"q": q[:40]}) if path == "/api/suggest" else
-                    c.get(path) if path.startswith("/health") else c.post(path, json={"question": q}))
+                if path.startswith("/health"):
+                    r = c.get(path)
+                elif path == "/api/suggest":
+                    r = c.get(path, params={"q": q[:40]})
+                else:
+                    r = c.post(path, json={"question": q})
                 ms = (time.perf_counter() - t0) * 1e3
                 with lock:
                     lat.append(ms)

@@ -122,3 +122,16 @@ def test_planted_personal_data_reaches_neither_disk_nor_logs(client, tmp_path, c
         compact = value.replace(" ", "")
         for blob in (stored.decode("utf-8", "replace"), logged):
             assert value not in blob and compact not in blob, name
+
+
+def test_a_cached_answer_records_no_stage_timings(client):
+    def encodes():
+        text = client.get("/metrics").text
+        line = next(x for x in text.splitlines() if x.startswith('isac_stage_latency_ms_count{stage="encode"}'))
+        return float(line.split()[-1])
+
+    client.post("/api/ask", json={"question": "vull un gual per al garatge"})
+    after_first = encodes()
+    client.post("/api/ask", json={"question": "Vull un gual per al garatge?"})  # same key: a cache hit
+    assert encodes() == after_first
+    assert 'isac_cache_total{outcome="hit"} 1.0' in client.get("/metrics").text

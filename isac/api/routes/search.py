@@ -25,11 +25,16 @@ def search(request: Request, engine: EngineDep, settings: SettingsDep,
     started = time.perf_counter()
     try:
         k = k or settings.k
-        result = request.app.state.cache.get_or_compute(cache_key(q, "search", lang, k),
-                                                        lambda: engine.search(q, k=k, lang=lang))
+        ran: list[bool] = []
+
+        def compute():
+            ran.append(True)
+            return engine.search(q, k=k, lang=lang)
+
+        result = request.app.state.cache.get_or_compute(cache_key(q, "search", lang, k), compute)
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from exc
     top = result.candidates[0] if result.candidates else None
     record(request, "search", q, result.query.lang, top.entry_id if top else None, result.confidence, None,
-           result.timings_ms, started)
+           result.timings_ms if ran else {}, started)  # a cache hit ran no stage
     return search_response(engine.index, result)
