@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from isac.confidence import tuned_values
 from isac.fusion import FusionMode
+from isac.answering import UNIT_FEATURES
 from isac.ranking import FEATURE_NAMES
 
 
@@ -45,6 +46,8 @@ class EngineConfig:
     # a FAQ item answers when its question is at least this close (cosine) to the citizen's
     faq_threshold: float = 0.9
     faq: bool = True  # two-level matching (ablation switch)
+    # the second level's unit model (answering.UNIT_FEATURES + bias); () keeps the intent rules
+    answer_weights: tuple[float, ...] = ()
     rerank: bool = True
     rerank_weights: tuple[float, ...] = ()
     max_query_chars: int = 500
@@ -60,6 +63,10 @@ class EngineConfig:
         else:
             # weights fitted on other features would rank nonsense; fall back to plain fusion
             values.pop("rerank_weights", None)
+        if values.get("answer_features") == list(UNIT_FEATURES):
+            values["answer_weights"] = tuple(values["answer_weights"])
+        else:
+            values.pop("answer_weights", None)
         if "fusion" in values:
             values["fusion"] = FusionMode(values["fusion"])
         return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})

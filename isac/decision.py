@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from isac.config import EngineConfig
 from isac.index import Index
-from isac.intent import detect_intent
+from isac.intent import detect_intents
 from isac.messages import answer_lang
 from isac.records import Answer, AnswerStatus, Candidate, Entry, FaqItem, PassageKind, SearchResult
 
@@ -66,6 +66,12 @@ def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
                       text=" / ".join(o.text("title", lang) for o in options), **base.kwargs())
     section, body = section_for(entry, result.query.text, lang, top)
     item = detail_item(entry, top, cfg)
+    if top.unit is not None and detail_question(result.query.text):
+        # a question about a detail: the unit the second level picked answers it
+        if top.unit.startswith("faq:"):
+            item = entry.faq[int(top.unit.split(":")[1])]
+        elif top.unit in entry.sections:
+            item, section, body = None, top.unit, entry.section(top.unit, lang)
     if item is not None:
         # the specific answer first; the section it belongs to follows as "Més informació"
         return Answer(AnswerStatus.ANSWER, entry=entry, section="faq", text=item.a[lang], faq=item,
@@ -84,8 +90,8 @@ def detail_item(entry: Entry, candidate: Candidate, cfg: EngineConfig) -> FaqIte
 def section_for(entry: Entry, question: str, lang: str, candidate: Candidate | None = None) -> tuple[str | None, str]:
     """The text that answers ``question`` from ``entry``: the asked-for section first, else the summary."""
     lang = answer_lang(lang)
-    intent = detect_intent(question)
-    if intent and intent in entry.sections:
+    intent = next((i for i in detect_intents(question) if i in entry.sections), None)
+    if intent:
         return intent, entry.section(intent, lang)
     if candidate is not None and candidate.passage.kind is PassageKind.SECTION \
             and candidate.passage.section in entry.sections:

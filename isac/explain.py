@@ -69,6 +69,10 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
         lines.append(f"             {answer.entry.title['ca']} [{answer.entry.id}], "
                      f"section {answer.section or '(summary)'}")
         first = r.candidates[0]
+        if first.unit is not None:
+            picked = answer.section == "faq" or answer.section == first.unit
+            lines.append(f"UNIT         the second level picks {first.unit} (margin {first.unit_margin:.2f} over the "
+                         f"next part){'' if picked else '; not a detail question, so the summary or intent section'}")
         if first.faq_item is not None:
             item = answer.entry.faq[first.faq_item]
             verdict = "answers" if answer.faq is not None else "below the threshold: the section answers"

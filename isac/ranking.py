@@ -178,6 +178,9 @@ class Ranker:
             e: (np.array([pid for pid, _ in rows], dtype=np.int64), np.array([i for _, i in rows], dtype=np.int64))
             for e, rows in faq.items()}
         self.overlap = TermOverlap.build(index.passage_tokens)
+        from isac.answering import AnswerSelector
+
+        self.selector = AnswerSelector(index)
 
     def _masked(self, cfg, p_bm25: np.ndarray, p_dense: np.ndarray, p_overlap: np.ndarray | None = None):
         """Passage scores with the switched-off passage kinds removed (ablation switches)."""
@@ -239,12 +242,15 @@ class Ranker:
                 fpids, items = self.faq_slots[self.position[entry_id]]
                 best = int(np.argmax(p_dense[fpids]))
                 faq_item, faq_score = int(items[best]), float(p_dense[fpids[best]])
+            choice = self.selector.choose(self.position[entry_id], ps.query.tokens, ps.query.text,
+                                          p_dense, p_bm25, cfg.answer_weights) if cfg.faq else None
             candidates.append(Candidate(
                 entry_id=entry_id, score=float(score),
                 bm25=float(bm25_raw.get(entry_id, 0.0)), dense=float(dense_raw.get(entry_id, 0.0)),
                 bm25_rank=bm25_rank.get(entry_id), dense_rank=dense_rank.get(entry_id),  # dense: its top 50
                 passage=passage, matched_terms=tuple(sorted(qtokens & self.index.passage_tokens[passage.pid])),
                 faq_item=faq_item, faq_score=faq_score, best_section=best_section,
+                unit=choice.key if choice else None, unit_margin=choice.margin if choice else 0.0,
             ))
         # nearest citizen phrasing; without question matching, the nearest passage
         citizen = self.is_citizen & (p_dense > -1.0)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from isac.answering import UNIT_FEATURES, fit_unit_weights, unit_text
 from isac.confidence import FEATURES, Calibrator, fit, reliability
 from isac.config import EngineConfig
 from isac.decision import decide
@@ -48,6 +49,7 @@ class Tuned:
                 "clarify_margin": c.clarify_margin, "choice_margin": c.choice_margin, "choice_floor": c.choice_floor,
                 "oos_margin": c.oos_margin,
                 "faq_threshold": c.faq_threshold,
+                "answer_weights": list(c.answer_weights), "answer_features": list(UNIT_FEATURES),
                 "rerank_weights": list(c.rerank_weights), "rerank_features": list(FEATURE_NAMES)}
 
 
@@ -252,6 +254,7 @@ def tune(engine, files: list[Path]) -> Tuned:
     cfg, calibrator = fit_decision(engine, scored, cfg)
     ranker = Ranker(engine.index, calibrator)
     results = rank_all(ranker, scored, cfg)
+    cfg = replace(cfg, answer_weights=fit_answer_weights(ranker, scored))
     cfg = replace(cfg, faq_threshold=choose_faq_threshold(engine.index, scored, results, cfg))
     report = {"dev": summary(predictions(engine.index, scored, results, cfg)),
               "reliability_dev": reliability(np.array([r.confidence for r in results]), labels(scored, results)),
@@ -267,3 +270,25 @@ def tune(engine, files: list[Path]) -> Tuned:
 def fit_listwise_weights(ranker, scored, cfg) -> tuple[float, ...]:
     """The reranker's weights (a tuple, as EngineConfig keeps them)."""
     return fit_reranker(ranker, scored, cfg).weights
+
+
+def fit_answer_weights(ranker, scored) -> tuple[float, ...]:
+    """The second level's unit model, on the dev detail questions (their expected entry's units)."""
+    from isac.answering import detect_intents
+    from isac.text import fold
+
+    def norm(t: str) -> str:
+        return " ".join(fold(t).split())
+
+    groups = []
+    for s in scored:
+        if not s.item.facts or s.item.expected[0] not in ranker.position:
+            continue
+        position = ranker.position[s.item.expected[0]]
+        entry = ranker.index.entries[position]
+        units, x = ranker.selector.features(position, s.scores.query.tokens, detect_intents(s.item.question),
+                                            s.scores.dense, s.scores.bm25)
+        facts = [norm(f) for f in s.item.facts]
+        y = np.array([any(f in norm(unit_text(entry, u.key, s.item.lang)) for f in facts) for u in units], dtype=float)
+        groups.append((x, y))
+    return fit_unit_weights(groups)

@@ -196,3 +196,16 @@ def test_explain_shows_the_detail_item_decision(engine):
     assert "passaport caducat" in detail and "answers" in detail
     answer = eager.answer("em puc empadronar amb el passaport caducat?")
     assert answer.faq is not None and answer.text.startswith("No: el document") and answer.more_text
+
+
+def test_explain_shows_the_unit_the_second_level_picked(engine):
+    from dataclasses import replace
+
+    from isac.answering import UNIT_FEATURES
+    from isac.engine import Engine
+
+    weights = tuple(1.0 if f == "coverage" else 0.0 for f in UNIT_FEATURES)
+    cfg = replace(engine.config, answer_threshold=0.0, clarify_margin=0.0, answer_weights=weights)
+    eager = Engine(engine.index, engine.encoder, cfg, calibrator=engine.calibrator)
+    text = explain(eager, "cal el contracte de lloguer per acreditar el domicili de l'empadronament?")
+    assert "UNIT         the second level picks documents" in text

@@ -1,0 +1,157 @@
+"""The second level of an answer: which part of the chosen entry answers the question.
+
+An entry holds a dozen answerable units: its FAQ items and its sections. The first level
+(``ranking``) finds the entry; this module scores the entry's units against the question
+and picks one, so "quin telèfon té…" gets the section with the phone number and "quant
+triguen a resoldre…" the FAQ item that states the period. Each unit is scored on a few
+features (how close its passages are in meaning, how many of the question's rarer words
+its text holds, whether it is the part the question's wording asks for) by a linear model
+fitted on the detail set's dev split (``isac tune``): a unit is right when its text holds
+one of the question's expected facts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from isac.intent import detect_intent, detect_intents
+from isac.records import PassageKind
+
+UNIT_FEATURES = ("dense", "dense_gap", "coverage", "intent", "is_faq", "is_what", "bm25", "faq_dense")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One answerable part of an entry."""
+
+    key: str  # "faq:3" for a FAQ item, else the section key
+    pids: np.ndarray  # its passages: the FAQ question, or the section, in each language
+    terms: frozenset[str]  # the analysed terms of its whole text, both languages
+    intent: str | None  # the section it speaks to (a FAQ item: what its question asks)
+
+    @property
+    def faq_item(self) -> int | None:
+        """The FAQ item's number, or None for a section."""
+        return int(self.key.split(":")[1]) if self.key.startswith("faq:") else None
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    """The unit picked for a question, with its score and the runner-up's margin."""
+
+    key: str
+    score: float
+    margin: float
+
+
+class AnswerSelector:
+    """The answerable units of every entry of an index, built once when the engine loads."""
+
+    def __init__(self, index) -> None:
+        """Group the passages into units and analyse the FAQ answers (which are not passages)."""
+        n = max(len(index.passage_tokens), 1)
+        df = Counter(t for ts in index.passage_tokens for t in ts)
+        # rarer words say more about which unit answers ("renovar" vs "termini")
+        self.idf = {t: math.log(n / c) for t, c in df.items()}
+        by_entry: dict[int, dict[str, list[int]]] = {}
+        for p in index.passages:
+            if p.kind is PassageKind.SECTION or (p.kind is PassageKind.FAQ and p.section):
+                e = int(index.passage_entry[p.pid])
+                by_entry.setdefault(e, {}).setdefault(str(p.section), []).append(p.pid)
+        self.units: dict[int, tuple[Unit, ...]] = {}
+        for e, groups in by_entry.items():
+            entry = index.entries[e]
+            units = []
+            for key, pids in groups.items():
+                terms: set[str] = set()
+                if key.startswith("faq:"):
+                    item = entry.faq[int(key.split(":")[1])]
+                    for lang in ("ca", "es"):
+                        for text in (item.q.get(lang, ""), item.a.get(lang, "")):
+                            terms.update(index.analyzer.analyse(text, lang, expand=False).tokens)
+                    intent = detect_intent(item.q.get("ca", "")) or detect_intent(item.q.get("es", ""))
+                else:
+                    for pid in pids:
+                        terms.update(index.passage_tokens[pid])
+                    intent = key
+                units.append(Unit(key, np.array(pids, dtype=np.int64), frozenset(terms), intent))
+            self.units[e] = tuple(units)
+
+    def features(self, position: int, tokens: tuple[str, ...], intents: tuple[str, ...],
+                 p_dense: np.ndarray, p_bm25: np.ndarray) -> tuple[tuple[Unit, ...], np.ndarray]:
+        """The entry's units and their (units, features) matrix for one question."""
+        units = self.units.get(position, ())
+        if not units:
+            return units, np.zeros((0, len(UNIT_FEATURES)))
+        q = set(tokens)
+        weight = sum(self.idf.get(t, 0.0) for t in q) or 1.0
+        dense = np.array([float(p_dense[u.pids].max()) for u in units])
+        bm25 = np.array([float(p_bm25[u.pids].max()) for u in units])
+        is_faq = np.array([u.faq_item is not None for u in units], dtype=float)
+        rows = np.column_stack([
+            dense,
+            dense - dense.max(),
+            [sum(self.idf.get(t, 0.0) for t in q & u.terms) / weight for u in units],
+            [float(u.intent is not None and u.intent in intents) for u in units],
+            is_faq,
+            [float(u.key == "what") for u in units],
+            bm25 / (bm25 + 5.0),  # saturated: a long section collects BM25 points without answering
+            dense * is_faq,  # a FAQ question close in meaning is a stronger sign than a section
+        ])
+        return units, rows
+
+    def choose(self, position: int, tokens: tuple[str, ...], question: str, p_dense: np.ndarray,
+               p_bm25: np.ndarray, weights: tuple[float, ...]) -> UnitChoice | None:
+        """The best-scoring unit of the entry, or None when it has none (or no weights are fitted)."""
+        if not weights:
+            return None
+        units, x = self.features(position, tokens, detect_intents(question), p_dense, p_bm25)
+        if not units:
+            return None
+        scores = x @ np.asarray(weights)
+        order = np.argsort(-scores)
+        margin = float(scores[order[0]] - scores[order[1]]) if len(units) > 1 else float("inf")
+        return UnitChoice(units[int(order[0])].key, float(scores[order[0]]), margin)
+
+
+
+def unit_text(entry, key: str, lang: str) -> str:
+    """What the citizen reads when ``key`` answers: the FAQ item's answer, or the section."""
+    if key.startswith("faq:"):
+        item = entry.faq[int(key.split(":")[1])]
+        return item.a.get(lang) or item.a.get("ca", "")
+    return entry.section(key, lang)
+
+
+def fit_unit_weights(groups: list[tuple[np.ndarray, np.ndarray]], *, l2: float = 1e-2,
+                     steps: int = 2000, lr: float = 0.3) -> tuple[float, ...]:
+    """Softmax over each question's units, X (units, features) and y (1 where the unit holds a fact).
+
+    Features are standardised for the fit and the weights mapped back, so ``choose`` works
+    on raw features; a bias would not change which unit wins, so there is none.
+    """
+    groups = [(x, y) for x, y in groups if len(x) and y.any()]
+    if not groups:
+        return ()
+    allx = np.concatenate([x for x, _ in groups])
+    mean, std = allx.mean(axis=0), allx.std(axis=0) + 1e-9
+    n, width = len(groups), max(len(x) for x, _ in groups)
+    X = np.zeros((n, width, allx.shape[1]))
+    mask = np.zeros((n, width), dtype=bool)
+    T = np.zeros((n, width))
+    for i, (x, y) in enumerate(groups):
+        X[i, :len(x)] = (x - mean) / std
+        mask[i, :len(x)] = True
+        T[i, :len(x)] = y / y.sum()
+    w = np.zeros(allx.shape[1])
+    for _ in range(steps):
+        s = np.where(mask, np.einsum("quf,f->qu", X, w), -1e9)
+        s -= s.max(axis=1, keepdims=True)
+        p = np.exp(s) * mask
+        p /= p.sum(axis=1, keepdims=True)
+        w -= lr * (np.einsum("qu,quf->f", p - T, X) / n + l2 * w)
+    return tuple(float(v) for v in w / std)

@@ -1,0 +1,75 @@
+"""The second level: which part of the chosen entry (FAQ item or section) answers a detail question."""
+
+from dataclasses import replace
+
+import numpy as np
+
+from isac.answering import UNIT_FEATURES, fit_unit_weights, unit_text
+
+# only the idf-weighted word coverage counts: a unit holding the question's rarer words wins
+COVERAGE_ONLY = tuple(1.0 if f == "coverage" else 0.0 for f in UNIT_FEATURES)
+
+
+def _position(engine, entry_id):
+    return engine.ranker.position[entry_id]
+
+
+def test_units_are_the_faq_items_and_the_sections_with_the_answer_words(engine):
+    units = engine.ranker.selector.units[_position(engine, "padro-alta")]
+    keys = {u.key for u in units}
+    assert {"faq:0", "what", "who", "documents", "cost", "deadlines", "how"} <= keys
+    faq = next(u for u in units if u.key == "faq:0")
+    # the FAQ item's answer is not a passage, but its words count for the unit
+    assert "vigent" in faq.terms and faq.faq_item == 0
+    assert next(u for u in units if u.key == "cost").intent == "cost"
+
+
+def test_choose_picks_the_unit_whose_text_holds_the_question_words(engine):
+    ps = engine.score_passages("cal el contracte de lloguer per acreditar el domicili?", "ca")
+    choice = engine.ranker.selector.choose(_position(engine, "padro-alta"), ps.query.tokens, ps.query.text,
+                                           ps.dense, ps.bm25, COVERAGE_ONLY)
+    assert choice is not None and choice.key == "documents" and choice.margin > 0
+
+
+def test_without_weights_there_is_no_choice(engine):
+    ps = engine.score_passages("és gratuït?", "ca")
+    assert engine.ranker.selector.choose(_position(engine, "padro-alta"), ps.query.tokens, ps.query.text,
+                                         ps.dense, ps.bm25, ()) is None
+
+
+def test_a_detail_question_is_answered_by_the_chosen_unit(engine):
+    cfg = replace(engine.config, answer_weights=COVERAGE_ONLY, answer_threshold=0.0, clarify_margin=0.0)
+    answer = engine.answer("em cal el contracte de lloguer per acreditar el domicili de l'empadronament?", "ca",
+                           config=cfg)
+    assert answer.entry is not None and answer.entry.id == "padro-alta"
+    assert answer.section == "documents" and "contracte de lloguer" in answer.text
+    faq = engine.answer("el document d'identitat ha d'estar vigent per empadronar-me?", "ca", config=cfg)
+    assert faq.section == "faq" and faq.faq is not None and faq.text == faq.faq.a["ca"]
+    # "padró" alone names the procedure, asks nothing: the summary, not a unit
+    plain = engine.answer("alta padró", "ca", config=cfg)
+    assert plain.section != "documents"
+
+
+def test_unit_text_is_what_the_citizen_reads(engine):
+    entry = engine.index.entry("padro-alta")
+    assert unit_text(entry, "faq:0", "es") == entry.faq[0].a["es"]
+    assert unit_text(entry, "cost", "ca") == entry.section("cost", "ca")
+
+
+def test_fit_learns_the_feature_that_marks_the_right_unit():
+    rng = np.random.default_rng(0)
+    groups = []
+    for _ in range(60):
+        x = rng.normal(size=(6, len(UNIT_FEATURES)))
+        right = int(np.argmax(x[:, 2]))  # the third feature decides
+        y = np.zeros(6)
+        y[right] = 1
+        groups.append((x, y))
+    w = np.array(fit_unit_weights(groups))
+    assert int(np.argmax(np.abs(w))) == 2 and w[2] > 0
+    hits = sum(int(np.argmax(x @ w)) == int(np.argmax(y)) for x, y in groups)
+    assert hits >= 55
+
+
+def test_fit_without_any_right_unit_returns_no_weights():
+    assert fit_unit_weights([(np.ones((3, len(UNIT_FEATURES))), np.zeros(3))]) == ()
