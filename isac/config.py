@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from isac.answering import UNIT_FEATURES
 from isac.confidence import tuned_values
 from isac.fusion import FusionMode
-from isac.answering import UNIT_FEATURES
 from isac.ranking import FEATURE_NAMES
 
 
