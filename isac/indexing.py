@@ -21,10 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from isac import __version__
+from isac.build_cache import analysis_fingerprint, old_analysis, passage_tokens, vocabulary
 from isac.index import BM25_PARAMS, FORMAT_VERSION, IndexLoadError, checksums, embed_role
 from isac.knowledge import KnowledgeBase
 from isac.passages import passage_hash, split_entries
-from isac.text import Analyzer, words
+from isac.text import Analyzer
 
 
 class BuildLocked(RuntimeError):
@@ -123,18 +124,17 @@ def _build(kb: KnowledgeBase, encoder, directory: Path, progress, batch: int) ->
     passages = split_entries(kb.entries)
     if not passages:
         raise IndexLoadError("the knowledge base produced no passages; add entries first")
-    tokens = [list(analyzer.analyse(p.text, p.lang).tokens) or ["__empty__"] for p in passages]
+    versions = _versions()
+    fingerprint = analysis_fingerprint(kb.synonyms, versions)
+    reuse = old_analysis(directory, fingerprint)
+    tokens = passage_tokens(passages, analyzer, reuse)
     hashes = [f"{embed_role(p)}:{passage_hash(p)}" for p in passages]
     cache = _old_embeddings(directory, encoder.name)
     vectors, n_new = _embed([(p.text, embed_role(p)) for p in passages], cache, hashes, encoder, batch, progress)
     oos_texts = [text for t in kb.out_of_scope for _, text in t.examples]
     oos_vectors, n_oos = _embed([(t, "query") for t in oos_texts], cache, ["oos:" + t for t in oos_texts],
                                 encoder, batch, None)
-    vocab: dict[str, int] = {}
-    for p in passages:
-        for w in words(p.text, p.lang):
-            if w.replace("·", "").isalpha():
-                vocab[w] = vocab.get(w, 0) + 1
+    vocab = vocabulary(passages, reuse)
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.building-", dir=directory.parent))
     try:
@@ -157,7 +157,7 @@ def _build(kb: KnowledgeBase, encoder, directory: Path, progress, batch: int) ->
             "entries": len(kb.entries), "passages": len(passages), "out_of_scope_examples": len(oos_texts),
             "embedded": n_new + n_oos,
             "reused_embeddings": len(passages) + len(oos_texts) - n_new - n_oos,
-            "knowledge_hash": kb.content_hash, "versions": _versions(),
+            "knowledge_hash": kb.content_hash, "versions": versions, "analysis": fingerprint,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - started, 2),
             "files": checksums(tmp),

@@ -134,3 +134,40 @@ def test_the_manifest_lists_a_sha256_for_every_file(fixture_index_dir):
     on_disk = {str(p.relative_to(fixture_index_dir)) for p in fixture_index_dir.rglob("*")
                if p.is_file() and p.name != "manifest.json"}
     assert set(files) == on_disk and all(len(h) == 64 for h in files.values())
+
+
+def test_an_incremental_build_equals_a_fresh_one(kb_copy, encoder, tmp_path):
+    """Reused tokens and the patched vocabulary give exactly what analysing everything gives."""
+    incremental, fresh = tmp_path / "incremental", tmp_path / "fresh"
+    build_index(load_knowledge(kb_copy), encoder, incremental)
+    path = kb_copy / "padro" / "padro-alta.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["situations"]["ca"][0] = "hem llogat un pis nou a Can Boada i hi vivim des d'ahir"
+    data["questions"]["es"][0] = "¿cómo me apunto al censo?"  # the old passage's words go away
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    kb = load_knowledge(kb_copy)
+    build_index(kb, encoder, incremental)
+    build_index(kb, encoder, fresh)
+
+    def rows(d):
+        return [{k: r[k] for k in ("text", "lang", "tokens")} for r in map(json.loads, (d / "passages.jsonl").open())]
+
+    assert rows(incremental) == rows(fresh)
+    assert json.loads((incremental / "vocab.json").read_text()) == json.loads((fresh / "vocab.json").read_text())
+    vocab = json.loads((incremental / "vocab.json").read_text())
+    assert "Boada" in vocab or "boada" in vocab
+
+
+def test_changed_synonyms_analyse_everything_again(kb_copy, encoder, tmp_path):
+    target = tmp_path / "index"
+    build_index(load_knowledge(kb_copy), encoder, target)
+    before = json.loads((target / "manifest.json").read_text())["analysis"]
+    syn = kb_copy / "synonyms.yaml"
+    syn.write_text(syn.read_text().rstrip() + "\n  empadronarse: [padró]\n")
+    build_index(load_knowledge(kb_copy), encoder, target)
+    after = json.loads((target / "manifest.json").read_text())["analysis"]
+    assert before != after
+    tokens = [json.loads(r)["tokens"] for r in (target / "passages.jsonl").open()]
+    texts = [json.loads(r)["text"] for r in (target / "passages.jsonl").open()]
+    hit = [t for t, x in zip(tokens, texts, strict=True) if "empadronarse" in x.lower()]
+    assert all("padro" in t for t in hit)
