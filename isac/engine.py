@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -168,13 +169,43 @@ class Engine:
         return section_for(entry, question, lang, candidate)
 
 
-def load_engine(settings) -> Engine:
-    """The one place that loads the encoder and the index (once, at startup)."""
+def load_engine(settings, *, serving: bool = False) -> Engine:
+    """The one place that loads the encoder and the index (once, at startup).
+
+    ``serving`` (the API) puts the encoder behind a micro-batching worker when
+    ``ISAC_ENCODER_BATCH_WINDOW_MS`` is over 0: concurrent requests share encoder calls.
+    """
     from isac.encoders import encoder_name, make_encoder
     from isac.index import load_index
 
     index = load_index(settings.index_dir, encoder_name(settings.encoder))
-    return Engine(index, make_encoder(settings.encoder), EngineConfig.from_settings(settings))
+    window = getattr(settings, "encoder_batch_window_ms", 0.0)
+    encoder: Any
+    if serving and window > 0:
+        from isac.batching import BatchingEncoder
+
+        # the worker thread loads the model itself (see batching.py)
+        encoder = BatchingEncoder(lambda: make_encoder(settings.encoder), window_ms=window,
+                                  max_batch=settings.encoder_batch_max)
+    else:
+        encoder = make_encoder(settings.encoder)
+    return Engine(index, encoder, EngineConfig.from_settings(settings))
 
 
-__all__ = ["FEATURE_NAMES", "Engine", "EngineConfig", "PassageScores", "QueryError", "check_query", "load_engine"]
+def release_engine(engine: Engine | None, after_s: float = 0.0) -> None:
+    """Stop a replaced engine's encoder worker once its last requests are surely done."""
+    close = getattr(getattr(engine, "encoder", None), "close", None)
+    if close is None:
+        return
+    if after_s <= 0:
+        close()
+    else:
+        import threading
+
+        timer = threading.Timer(after_s, close)
+        timer.daemon = True
+        timer.start()
+
+
+__all__ = ["FEATURE_NAMES", "Engine", "EngineConfig", "PassageScores", "QueryError", "check_query", "load_engine",
+           "release_engine"]

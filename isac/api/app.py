@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
 
             try:
                 app.state.index_stamp = manifest_stamp(settings)
-                attach_engine(app, load_engine(settings))
+                attach_engine(app, load_engine(settings, serving=True))
             except Exception as exc:  # keep serving /health with the reason
                 app.state.load_error = "the index could not be loaded; run `isac build` and check the server log"
                 log.error("isac could not load its index: %s", exc)
@@ -70,6 +70,10 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
         yield
         if watcher is not None:
             watcher.cancel()
+        if engine is None:
+            from isac.engine import release_engine
+
+            release_engine(app.state.engine)
 
     # /docs and /redoc with their assets from a package: they work with no CDN reachable
     app = FastAPIOffline(title="isac", version=__version__, lifespan=lifespan, static_url="/docs-assets",

@@ -38,7 +38,7 @@ def manifest_stamp(settings) -> str | None:
 def reload_index(app: FastAPI) -> str:
     """Load, verify and warm the index on disk, then swap it in; returns what happened."""
     from isac.api.app import attach_engine
-    from isac.engine import load_engine
+    from isac.engine import load_engine, release_engine
 
     settings = app.state.settings
     with _lock:  # one reload at a time per process
@@ -49,13 +49,16 @@ def reload_index(app: FastAPI) -> str:
         if stamp == getattr(app.state, "index_stamp", None):
             return "unchanged"
         try:
-            engine = load_engine(settings)
+            engine = load_engine(settings, serving=True)
             warm(engine)
         except Exception as exc:  # a broken new index must not take the service down
             app.state.metrics.reloads.labels("failed").inc()
             log.error("index reload refused: %s", exc)
             return "failed: the new index could not be loaded; the current one keeps serving"
+        old = app.state.engine
         attach_engine(app, engine)
+        # requests that took the old engine finish well within this; then its encoder worker stops
+        release_engine(old, after_s=30.0)
         app.state.index_stamp = stamp
         app.state.metrics.reloads.labels("ok").inc()
         log.info("now serving index %s", engine.index.version)
