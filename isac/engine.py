@@ -23,6 +23,7 @@ from isac.language import detect
 from isac.query import QueryError, check_query, focus_question, question_sentence, repair_apostrophes, strip_fillers
 from isac.ranking import FEATURE_NAMES, Ranker
 from isac.records import AnalysedQuery, Answer, SearchResult
+from isac.ranking import citizen_centroids
 from isac.retrievers import BM25Retriever, DenseRetriever, OutOfScopeMatcher, RetrievalQuery, Retriever
 
 OTHER_LANG = {"ca": "es", "es": "ca"}
@@ -37,6 +38,8 @@ class PassageScores:
     dense: np.ndarray
     oos: np.ndarray  # similarity to each out-of-scope example
     timings: dict
+    # cosine to each entry's centroid of citizen phrasings (questions, situations, FAQ), by entry
+    centroid: np.ndarray | None = None
 
 
 class Engine:
@@ -53,6 +56,7 @@ class Engine:
         self.dense = dense or DenseRetriever(index.vectors)
         self.out_of_scope = OutOfScopeMatcher(index.oos_vectors)
         self.ranker = Ranker(index, self.calibrator)
+        self.centroids = citizen_centroids(index, self.ranker.is_citizen)
 
     # -- stages ------------------------------------------------------------------------
     def analyse(self, text: str, lang: str | None = None, config: EngineConfig | None = None) -> AnalysedQuery:
@@ -106,14 +110,16 @@ class Engine:
             bm25 = self.lexical.score(rq)
             t4 = time.perf_counter()
             dense, oos = self.dense.score(rq), self.out_of_scope.score(rq)
+            centroid = self.centroids @ v
             if i in sentence_vectors:
                 sq = RetrievalQuery(q.tokens, sentence_vectors[i])
                 dense = np.maximum(dense, self.dense.score(sq))
                 oos = np.maximum(oos, self.out_of_scope.score(sq))
+                centroid = np.maximum(centroid, self.centroids @ sentence_vectors[i])
             t5 = time.perf_counter()
             timings = {"analyse": (t1 - t0) * 1e3 / n, "encode": (t2 - t1) * 1e3 / n,
                        "bm25": (t4 - t3) * 1e3, "dense": (t5 - t4) * 1e3}
-            out.append(PassageScores(q, bm25, dense, oos, timings))
+            out.append(PassageScores(q, bm25, dense, oos, timings, centroid))
         return out
 
     def score_passages(self, text: str, lang: str | None = None, config: EngineConfig | None = None) -> PassageScores:

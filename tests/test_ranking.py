@@ -67,3 +67,33 @@ def test_reranker_probabilities_sum_to_one():
     r = LinearReranker((1.0,) * len(FEATURE_NAMES))
     p = r.probabilities(np.array([2.0, 1.0, 0.5]))
     assert p.sum() == pytest.approx(1.0) and p.argmax() == 0
+
+
+def test_citizen_centroids_sum_up_each_entrys_citizen_phrasings(engine):
+    import numpy as np
+
+    from isac.ranking import citizen_centroids
+
+    index = engine.index
+    cents = citizen_centroids(index, engine.ranker.is_citizen)
+    assert cents.shape == (len(index.entries), index.vectors.shape[1])
+    assert np.allclose(np.linalg.norm(cents, axis=1), 1.0, atol=1e-5)
+    e = engine.ranker.position["padro-alta"]
+    mine = engine.ranker.is_citizen & (index.passage_entry == e)
+    mean = np.asarray(index.vectors)[mine].mean(axis=0)
+    assert np.allclose(cents[e], mean / np.linalg.norm(mean), atol=1e-5)
+    # a title passage does not count: the centroid is how citizens put it
+    title = next(p.pid for p in index.passages if p.entry_id == "padro-alta" and p.kind.value == "title")
+    assert not engine.ranker.is_citizen[title]
+
+
+def test_the_centroid_feature_is_scored_per_entry(engine):
+    ps = engine.score_passages("acabo d'arribar a viure a la ciutat", "ca")
+    assert ps.centroid is not None and ps.centroid.shape == (len(engine.index.entries),)
+    from isac.ranking import FEATURE_NAMES
+
+    X = engine.ranker.features(ps, engine.config)
+    col = X[:, FEATURE_NAMES.index("dense_centroid")]
+    assert ((0.0 <= col) & (col <= 1.0)).all()
+    # the fixture's padró entry holds this very situation: its centroid is the closest
+    assert int(np.argmax(ps.centroid)) == engine.ranker.position["padro-alta"]
