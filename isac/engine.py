@@ -21,9 +21,8 @@ from isac.decision import decide, section_for
 from isac.index import Index
 from isac.language import detect
 from isac.query import QueryError, check_query, focus_question, question_sentence, repair_apostrophes, strip_fillers
-from isac.ranking import FEATURE_NAMES, Ranker
+from isac.ranking import FEATURE_NAMES, Ranker, citizen_centroids
 from isac.records import AnalysedQuery, Answer, SearchResult
-from isac.ranking import citizen_centroids
 from isac.retrievers import BM25Retriever, DenseRetriever, OutOfScopeMatcher, RetrievalQuery, Retriever
 
 OTHER_LANG = {"ca": "es", "es": "ca"}

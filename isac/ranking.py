@@ -261,8 +261,9 @@ class Ranker:
                 fpids, items = self.faq_slots[self.position[entry_id]]
                 best = int(np.argmax(p_dense[fpids]))
                 faq_item, faq_score = int(items[best]), float(p_dense[fpids[best]])
+            # only the top entry answers; the others are offered by title
             choice = self.selector.choose(self.position[entry_id], ps.query.tokens, ps.query.text,
-                                          p_dense, p_bm25, cfg.answer_weights) if cfg.faq else None
+                                          p_dense, p_bm25, cfg.answer_weights) if cfg.faq and not candidates else None
             candidates.append(Candidate(
                 entry_id=entry_id, score=float(score),
                 bm25=float(bm25_raw.get(entry_id, 0.0)), dense=float(dense_raw.get(entry_id, 0.0)),

@@ -125,7 +125,7 @@ class Candidate:
     faq_item: int | None = None
     faq_score: float = 0.0
     best_section: str | None = None  # the section whose passage matches the query best
-    # the part of the entry that answers the question ("faq:3" or a section key), when fitted
+    # the part of the entry that answers the question ("faq:3" or a section key); top candidate only, when fitted
     unit: str | None = None
     unit_margin: float = 0.0
 
