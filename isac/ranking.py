@@ -248,7 +248,7 @@ class Ranker:
         p_blend = blend(p_bm25, p_dense, alpha=cfg.alpha, saturation=cfg.bm25_saturation,
                         floor=cfg.dense_floor, ceil=cfg.dense_ceil)
         qtokens = set(ps.query.tokens)
-        candidates = []
+        candidates: list[Candidate] = []
         for entry_id, score in ranking[:k]:
             slots = self.layout.slots[self.position[entry_id]]
             pids = slots[slots >= 0]
