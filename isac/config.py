@@ -48,6 +48,8 @@ class EngineConfig:
     faq: bool = True  # two-level matching (ablation switch)
     # the second level's unit model (answering.UNIT_FEATURES + bias); () keeps the intent rules
     answer_weights: tuple[float, ...] = ()
+    # queries of at most this many known terms get the theme's choice below choice_floor too (0: off)
+    terse_choice_terms: int = 2
     rerank: bool = True
     rerank_weights: tuple[float, ...] = ()
     max_query_chars: int = 500

@@ -49,7 +49,10 @@ def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
     if result.out_of_scope is not None or not result.candidates:
         return Answer(AnswerStatus.NONE, route=result.out_of_scope, **base.kwargs())
     if result.confidence < cfg.answer_threshold:
-        unsure_but_close = cfg.choice_margin > 0 and result.confidence >= cfg.choice_floor
+        # a search of one or two known words ("padró") is offered its theme at any confidence:
+        # it names a topic, and the topic's procedures are what a search box shows
+        terse = 0 < len(result.query.tokens) <= cfg.terse_choice_terms and result.query.known >= 1.0
+        unsure_but_close = cfg.choice_margin > 0 and (result.confidence >= cfg.choice_floor or terse)
         options = _coherent(index, result.candidates, cfg.choice_margin) if unsure_but_close else ()
         if options:
             return Answer(AnswerStatus.CLARIFY, entry=options[0], options=options, reason="uncertain",

@@ -153,10 +153,21 @@ class Engine:
         return decide(self.index, result, cfg)
 
     def faq_for(self, entry, text: str):
-        """The entry's FAQ item whose question is closest to ``text``, if close enough (cfg.faq_threshold)."""
+        """The entry's FAQ item that answers ``text`` (a chat follow-up), or None for a section.
+
+        With the second level fitted, its pick among the entry's parts; without it, the FAQ
+        question closest to ``text`` if close enough (cfg.faq_threshold).
+        """
         cfg = self.config
         if not cfg.faq or not entry.faq:
             return None
+        if cfg.answer_weights:
+            # the second level decides, as for a first question: a FAQ item, or a section (None here)
+            ps = self.score_passages(text, None, cfg)
+            choice = self.ranker.selector.choose(self.ranker.position[entry.id], ps.query.tokens, text,
+                                                 ps.dense, ps.bm25, cfg.answer_weights)
+            key = choice.key if choice else ""
+            return entry.faq[int(key.split(":")[1])] if key.startswith("faq:") else None
         slots = self.ranker.faq_slots.get(self.ranker.position[entry.id])
         if slots is None:
             return None

@@ -359,3 +359,18 @@ def test_a_what_if_follow_up_is_answered_by_the_procedures_faq(engine):
     assert first.entry_id == "padro-alta"
     assert (detail.entry_id, detail.section, detail.followup) == ("padro-alta", "faq", True)
     assert detail.text.startswith("No: el document d'identitat ha d'estar vigent") and detail.more_text
+
+
+def test_with_the_second_level_fitted_a_follow_up_gets_its_pick(engine):
+    from isac.answering import UNIT_FEATURES
+
+    weights = tuple(1.0 if f == "coverage" else 0.0 for f in UNIT_FEATURES)
+    eager = Engine(engine.index, engine.encoder, dataclasses.replace(engine.config, answer_weights=weights),
+                   calibrator=engine.calibrator)
+    chat = Chat(eager, SessionStore(600, 10, 10), Collect())
+    first, detail = talk(chat, "com m'empadrono?", "i si tinc el passaport caducat?")
+    assert first.entry_id == "padro-alta"
+    assert (detail.section, detail.followup) == ("faq", True) and "vigent" in detail.text
+    # a follow-up whose words are a section's: no FAQ item, the section answers
+    entry = eager.index.entry("padro-alta")
+    assert eager.faq_for(entry, "i el contracte de lloguer per acreditar el domicili?") is None

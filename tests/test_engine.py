@@ -104,3 +104,17 @@ def test_reranker_weights_for_other_features_are_ignored(tmp_path, monkeypatch):
     monkeypatch.setattr(confidence.tuned_values, "__defaults__", (path,))
     cfg = EngineConfig.tuned()
     assert cfg.alpha == 0.3 and cfg.rerank_weights == ()
+
+
+def test_a_terse_search_is_offered_its_theme_even_when_unsure(engine):
+    # "padró" names a topic: below the choice floor a one-word search still gets the padró procedures
+    strict = replace(engine.config, answer_threshold=1.0, choice_margin=1.0, choice_floor=1.0, clarify_margin=0.0)
+    terse = engine.answer("padró", config=replace(strict, terse_choice_terms=2))
+    assert terse.status is AnswerStatus.CLARIFY and terse.reason == "uncertain"
+    assert {o.id for o in terse.options} <= {"padro-alta", "padro-volant"} and len(terse.options) == 2
+    off = engine.answer("padró", config=replace(strict, terse_choice_terms=0))
+    assert off.status is AnswerStatus.NONE
+    # a longer question below the floor is not a search: no choice
+    longer = engine.answer("com puc saber si el meu veí està empadronat al seu pis?",
+                           config=replace(strict, terse_choice_terms=2))
+    assert longer.status is AnswerStatus.NONE
