@@ -34,7 +34,6 @@ class BatchingEncoder:
         self.max_batch = max_batch
         self._queue: queue.Queue = queue.Queue()
         self._closed = False
-        self.batches = 0  # calls to the inner encoder, for tests and metrics
         self._ready = threading.Event()
         self._error: BaseException | None = None
         factory = isinstance(inner, type) or not hasattr(inner, "encode_queries")
@@ -105,7 +104,6 @@ class BatchingEncoder:
                 for _, future in batch:
                     future.set_exception(exc)
                 continue
-            self.batches += 1
             start = 0
             for item, future in batch:
                 future.set_result(vectors[start:start + len(item)])

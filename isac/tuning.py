@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isac.answering import UNIT_FEATURES, fit_unit_weights, unit_text
+from isac.answering import UNIT_FEATURES, detect_intents, fit_unit_weights, unit_text
 from isac.confidence import FEATURES, Calibrator, fit, reliability
 from isac.config import EngineConfig
 from isac.decision import decide
@@ -274,7 +274,6 @@ def fit_listwise_weights(ranker, scored, cfg) -> tuple[float, ...]:
 
 def fit_answer_weights(ranker, scored) -> tuple[float, ...]:
     """The second level's unit model, on the dev detail questions (their expected entry's units)."""
-    from isac.answering import detect_intents
     from isac.text import fold
 
     def norm(t: str) -> str:
