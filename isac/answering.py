@@ -41,10 +41,9 @@ class Unit:
 
 @dataclass(frozen=True)
 class UnitChoice:
-    """The unit picked for a question, with its score and the runner-up's margin."""
+    """The unit picked for a question, and its lead over the runner-up."""
 
     key: str
-    score: float
     margin: float
 
 
@@ -115,8 +114,7 @@ class AnswerSelector:
         scores = x @ np.asarray(weights)
         order = np.argsort(-scores)
         margin = float(scores[order[0]] - scores[order[1]]) if len(units) > 1 else float("inf")
-        return UnitChoice(units[int(order[0])].key, float(scores[order[0]]), margin)
-
+        return UnitChoice(units[int(order[0])].key, margin)
 
 
 def unit_text(entry, key: str, lang: str) -> str:

@@ -46,7 +46,7 @@ class EngineConfig:
     # a FAQ item answers when its question is at least this close (cosine) to the citizen's
     faq_threshold: float = 0.9
     faq: bool = True  # two-level matching (ablation switch)
-    # the second level's unit model (answering.UNIT_FEATURES + bias); () keeps the intent rules
+    # the second level's unit model (one weight per answering.UNIT_FEATURES); () keeps the intent rules
     answer_weights: tuple[float, ...] = ()
     # queries of at most this many known terms get the theme's choice below choice_floor too (0: off)
     terse_choice_terms: int = 2

@@ -68,13 +68,13 @@ def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
         return Answer(AnswerStatus.CLARIFY, entry=entry, options=options, reason="close",
                       text=" / ".join(o.text("title", lang) for o in options), **base.kwargs())
     section, body = section_for(entry, result.query.text, lang, top)
-    item = detail_item(entry, top, cfg)
     if top.unit is not None and detail_question(result.query.text):
         # a question about a detail: the unit the second level picked answers it
-        if top.unit.startswith("faq:"):
-            item = entry.faq[int(top.unit.split(":")[1])]
-        elif top.unit in entry.sections:
-            item, section, body = None, top.unit, entry.section(top.unit, lang)
+        item = entry.faq[int(top.unit.split(":")[1])] if top.unit.startswith("faq:") else None
+        if item is None and top.unit in entry.sections:
+            section, body = top.unit, entry.section(top.unit, lang)
+    else:
+        item = detail_item(entry, top, cfg)
     if item is not None:
         # the specific answer first; the section it belongs to follows as "Més informació"
         return Answer(AnswerStatus.ANSWER, entry=entry, section="faq", text=item.a[lang], faq=item,

@@ -101,7 +101,7 @@ def citizen_centroids(index, is_citizen: np.ndarray) -> np.ndarray:
 
     One vector per entry sums up how citizens put it in many words; a story or an indirect
     description that matches no single phrasing well is often closest to the whole set
-    (dev: accuracy@1 +1.2 points; indirect and story questions gained the most).
+    (dev accuracy@1 over the three eval sets: 0.927 without it, 0.938 with it).
     """
     vectors = np.asarray(index.vectors, dtype=np.float32)
     out = np.zeros((len(index.entries), vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)

@@ -18,7 +18,7 @@ from isac.answering import UNIT_FEATURES, detect_intents, fit_unit_weights, unit
 from isac.confidence import FEATURES, Calibrator, fit, reliability
 from isac.config import EngineConfig
 from isac.decision import decide
-from isac.evaluation.metrics import summary
+from isac.evaluation.metrics import holds_fact, summary
 from isac.evaluation.questions import EvalQuestion, load_questions
 from isac.evaluation.runner import Prediction
 from isac.fusion import FusionMode
@@ -274,11 +274,6 @@ def fit_listwise_weights(ranker, scored, cfg) -> tuple[float, ...]:
 
 def fit_answer_weights(ranker, scored) -> tuple[float, ...]:
     """The second level's unit model, on the dev detail questions (their expected entry's units)."""
-    from isac.text import fold
-
-    def norm(t: str) -> str:
-        return " ".join(fold(t).split())
-
     groups = []
     for s in scored:
         if not s.item.facts or s.item.expected[0] not in ranker.position:
@@ -287,7 +282,6 @@ def fit_answer_weights(ranker, scored) -> tuple[float, ...]:
         entry = ranker.index.entries[position]
         units, x = ranker.selector.features(position, s.scores.query.tokens, detect_intents(s.item.question),
                                             s.scores.dense, s.scores.bm25)
-        facts = [norm(f) for f in s.item.facts]
-        y = np.array([any(f in norm(unit_text(entry, u.key, s.item.lang)) for f in facts) for u in units], dtype=float)
+        y = np.array([holds_fact(unit_text(entry, u.key, s.item.lang), s.item.facts) for u in units], dtype=float)
         groups.append((x, y))
     return fit_unit_weights(groups)

@@ -88,15 +88,17 @@ def choice_holds_answer(preds: list[Prediction]) -> Metric:
     return _mean(values)
 
 
-def fact_in_answer(preds: list[Prediction]) -> Metric:
-    """Of questions with expected facts, the share whose answer text contains one (accents and case aside)."""
+def holds_fact(text: str, facts) -> bool:
+    """Whether ``text`` contains any of ``facts``, accents, case and spacing aside."""
     from isac.text import fold
 
-    def has(p: Prediction) -> float:
-        text = " ".join(fold(p.text).split())
-        return float(any(" ".join(fold(f).split()) in text for f in p.item.facts))
+    folded = " ".join(fold(text).split())
+    return any(" ".join(fold(f).split()) in folded for f in facts)
 
-    return _mean([has(p) for p in preds if p.item.facts])
+
+def fact_in_answer(preds: list[Prediction]) -> Metric:
+    """Of questions with expected facts, the share whose answer text contains one (accents and case aside)."""
+    return _mean([float(holds_fact(p.text, p.item.facts)) for p in preds if p.item.facts])
 
 
 def summary(preds: list[Prediction]) -> dict:
