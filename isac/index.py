@@ -24,11 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
+from isac.classifier import EntryClassifier
 from isac.records import Channels, Entry, FaqItem, OutOfScopeTopic, Passage, PassageKind
 from isac.spelling import SpellCorrector
 from isac.text import Analyzer
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: classifier.npz
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}
 
 
@@ -75,6 +76,7 @@ class Index:
     oos_topics: tuple[OutOfScopeTopic, ...] = ()
     oos_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     oos_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    classifier: EntryClassifier | None = None  # softmax over entries, fitted at build time
     by_id: dict[str, Entry] = field(default_factory=dict)
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -153,6 +155,7 @@ def load_index(directory: Path, encoder_name: str) -> Index:
             for t in json.loads((directory / "oos.json").read_text())
         )
         oos_vectors = np.load(directory / "oos_vectors.npy")
+        classifier = EntryClassifier.load(directory)
     except Exception as exc:  # any unreadable part means the same thing to an operator
         raise IndexLoadError(f"the index is corrupt ({type(exc).__name__}); run `isac build`") from exc
     n = len(passages)
@@ -166,11 +169,13 @@ def load_index(directory: Path, encoder_name: str) -> Index:
         passage_entry = np.array([position[p.entry_id] for p in passages], dtype=np.int32)
     except KeyError as exc:
         raise IndexLoadError("the index has a passage of an unknown entry; run `isac build`") from exc
+    if classifier.entry_ids != tuple(position):
+        raise IndexLoadError("the index's classifier does not match its entries; run `isac build`")
     return Index(
         directory=directory, manifest=manifest, entries=entries, passages=passages,
         bm25_dir=directory / "bm25", vectors=vectors,
         analyzer=Analyzer(synonyms), speller=SpellCorrector(vocab), passage_entry=passage_entry,
         passage_tokens=passage_tokens, vocab=frozenset(t for ts in passage_tokens for t in ts),
-        oos_topics=oos_topics, oos_vectors=oos_vectors, oos_owner=oos_owner,
+        oos_topics=oos_topics, oos_vectors=oos_vectors, oos_owner=oos_owner, classifier=classifier,
         by_id={e.id: e for e in entries},
     )

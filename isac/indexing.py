@@ -135,6 +135,7 @@ def _build(kb: KnowledgeBase, encoder, directory: Path, progress, batch: int) ->
     oos_vectors, n_oos = _embed([(t, "query") for t in oos_texts], cache, ["oos:" + t for t in oos_texts],
                                 encoder, batch, None)
     vocab = vocabulary(passages, reuse)
+    classifier = _fit_classifier(kb, passages, vectors, directory)
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.building-", dir=directory.parent))
     try:
@@ -152,6 +153,7 @@ def _build(kb: KnowledgeBase, encoder, directory: Path, progress, batch: int) ->
         (tmp / "synonyms.json").write_text(json.dumps(kb.synonyms, ensure_ascii=False))
         (tmp / "oos.json").write_text(json.dumps([asdict(t) for t in kb.out_of_scope], ensure_ascii=False))
         np.save(tmp / "oos_vectors.npy", oos_vectors)
+        classifier.save(tmp)
         manifest = {
             "version": FORMAT_VERSION, "encoder": encoder.name, "dim": encoder.dim, "bm25": BM25_PARAMS,
             "entries": len(kb.entries), "passages": len(passages), "out_of_scope_examples": len(oos_texts),
@@ -169,6 +171,20 @@ def _build(kb: KnowledgeBase, encoder, directory: Path, progress, batch: int) ->
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def _fit_classifier(kb: KnowledgeBase, passages, vectors: np.ndarray, directory: Path):
+    """The entry classifier on this build's passages, warm-started from the index being replaced."""
+    from isac.classifier import EntryClassifier, fit_classifier
+
+    ids = [e.id for e in kb.entries]
+    position = {e: i for i, e in enumerate(ids)}
+    try:
+        previous = EntryClassifier.load(directory)
+    except (OSError, KeyError, ValueError):
+        previous = None
+    labels = np.array([position[p.entry_id] for p in passages], dtype=np.int64)
+    return fit_classifier(vectors, labels, ids, previous=previous)
 
 
 def _swap(tmp: Path, directory: Path) -> None:

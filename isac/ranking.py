@@ -23,7 +23,7 @@ FEATURE_NAMES = (
     "bm25_question", "bm25_title", "bm25_section", "bm25_keywords",
     "overlap_question", "overlap_title",
     "dense_situation", "bm25_situation", "dense_faq", "overlap_situation",
-    "dense_centroid",
+    "dense_centroid", "classifier",
 )
 
 
@@ -112,7 +112,8 @@ def citizen_centroids(index, is_citizen: np.ndarray) -> np.ndarray:
 
 
 def entry_features(layout: PassageLayout, p_bm25: np.ndarray, p_dense: np.ndarray, p_overlap: np.ndarray, *,
-                   saturation: float, floor: float, ceil: float, centroid: np.ndarray | None = None) -> np.ndarray:
+                   saturation: float, floor: float, ceil: float, centroid: np.ndarray | None = None,
+                   classifier: np.ndarray | None = None) -> np.ndarray:
     """(entries, len(FEATURE_NAMES)) matrix, every feature scaled to [0, 1]."""
     lo = -1e9
     b = layout.gather(saturate(p_bm25, saturation), lo)
@@ -133,6 +134,8 @@ def entry_features(layout: PassageLayout, p_bm25: np.ndarray, p_dense: np.ndarra
         kind_max(d, PassageKind.SITUATION), kind_max(b, PassageKind.SITUATION), kind_max(d, PassageKind.FAQ),
         kind_max(o, PassageKind.SITUATION),
         rescale(centroid, floor, ceil) if centroid is not None else np.zeros(len(layout.slots)),
+        np.maximum(1.0 + np.log(np.maximum(classifier, 1e-12)) / 10.0, 0.0) if classifier is not None
+        else np.zeros(len(layout.slots)),
     ]
     return np.stack(cols, axis=1)
 
@@ -217,8 +220,9 @@ class Ranker:
         b, d, o = self._masked(cfg, ps.bm25 if p_bm25 is None else p_bm25, ps.dense if p_dense is None else p_dense,
                                self.overlap.jaccard(ps.query.tokens))
         centroid = getattr(ps, "centroid", None) if cfg.questions else None
+        classifier = getattr(ps, "classifier", None) if cfg.questions else None
         return entry_features(self.layout, b, d, o, saturation=cfg.bm25_saturation, floor=cfg.dense_floor,
-                              ceil=cfg.dense_ceil, centroid=centroid)
+                              ceil=cfg.dense_ceil, centroid=centroid, classifier=classifier)
 
     def rank(self, ps, k: int, cfg):
         """The cheap half of a search: entry scores, the top ``k`` candidates and the confidence."""
@@ -281,6 +285,7 @@ class Ranker:
             oos_best = float(ps.oos[j])
             route = self.index.oos_topics[int(self.index.oos_owner[j])]
         feats = confidence_features(np.array([s for _, s in ranking]), cfg.fusion is FusionMode.CONVEX,
-                                    nearest, oos_best, ps.query.known, len(ps.query.tokens))
+                                    nearest, oos_best, ps.query.known, len(ps.query.tokens),
+                                    float(ps.classifier.max()) if getattr(ps, "classifier", None) is not None else 0.0)
         oos_topic = route if feats["oos_gap"] > cfg.oos_margin else None
         return SearchResult(ps.query, tuple(candidates), self.calibrator(feats), dict(ps.timings), feats, oos_topic)

@@ -1,0 +1,74 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from isac.classifier import EntryClassifier, fit_classifier
+from isac.index import IndexLoadError, load_index
+from isac.ranking import FEATURE_NAMES
+
+
+def clusters(seed: int = 0, per: int = 30, dim: int = 16):
+    """Three noisy clusters of unit vectors, one per entry."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(3, dim))
+    X = np.concatenate([c + 0.6 * rng.normal(size=(per, dim)) for c in centres]).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    return X, np.repeat(np.arange(3), per), centres
+
+
+def test_the_classifier_learns_which_entry_a_vector_belongs_to():
+    X, y, centres = clusters()
+    clf = fit_classifier(X, y, ["a", "b", "c"])
+    for i, c in enumerate(centres):
+        p = clf.probabilities((c / np.linalg.norm(c)).astype(np.float32))
+        assert int(np.argmax(p)) == i and abs(float(p.sum()) - 1.0) < 1e-5
+
+
+def test_a_warm_start_maps_old_weights_by_entry_id_and_converges_to_the_same_model():
+    X, y, _ = clusters(1)
+    cold = fit_classifier(X, y, ["a", "b", "c"])
+    # the same entries in another order, warm-started from the cold fit
+    order = ["c", "a", "b"]
+    relabel = np.array([order.index(e) for e in ["a", "b", "c"]])[y]
+    warm = fit_classifier(X, relabel, order, previous=cold, max_iter=5)
+    for e in order:
+        assert np.allclose(warm.weights[order.index(e)], cold.weights[cold.entry_ids.index(e)], atol=1e-2)
+
+
+def test_save_and_load_round_trip(tmp_path):
+    X, y, _ = clusters(2)
+    clf = fit_classifier(X, y, ["a", "b", "c"])
+    clf.save(tmp_path)
+    back = EntryClassifier.load(tmp_path)
+    assert back.entry_ids == ("a", "b", "c") and np.array_equal(back.weights, clf.weights)
+
+
+def test_the_index_holds_a_classifier_over_its_entries(fixture_index_dir, encoder):
+    idx = load_index(fixture_index_dir, encoder.name)
+    assert idx.classifier is not None and idx.classifier.entry_ids == tuple(e.id for e in idx.entries)
+    assert idx.classifier.weights.shape == (len(idx.entries), encoder.dim)
+
+
+def test_a_classifier_for_other_entries_is_refused(fixture_index_dir, encoder, tmp_path):
+    idx = tmp_path / "index"
+    shutil.copytree(fixture_index_dir, idx)
+    clf = EntryClassifier.load(idx)
+    EntryClassifier(tuple(reversed(clf.entry_ids)), clf.weights, clf.bias).save(idx)
+    m = json.loads((idx / "manifest.json").read_text())
+    from isac.index import checksums
+
+    m["files"] = checksums(idx)
+    (idx / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(IndexLoadError, match="classifier does not match"):
+        load_index(idx, encoder.name)
+
+
+def test_the_reranker_sees_the_classifier(engine):
+    ps = engine.score_passages("gual per al garatge")
+    assert ps.classifier is not None and ps.classifier.shape == (len(engine.index.entries),)
+    feats = engine.ranker.features(ps, engine.config)
+    col = feats[:, FEATURE_NAMES.index("classifier")]
+    # the rescaled log-probability keeps the classifier's order
+    assert int(np.argmax(col)) == int(np.argmax(ps.classifier))
