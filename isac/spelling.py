@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from isac.text import _stop_words, fold
+from isac.text import _stop_words, fold, known_languages
 
 
 class SpellCorrector:
@@ -61,6 +61,4 @@ class SpellCorrector:
 
 def _is_word(word: str) -> bool:
     """A word of Catalan, Spanish or English, by simplemma's dictionaries."""
-    import simplemma
-
-    return any(simplemma.is_known(word.lower(), lang=lang) for lang in ("ca", "es", "en"))
+    return bool(known_languages(word.lower()))

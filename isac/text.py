@@ -66,9 +66,20 @@ def lemma(word: str, lang: str) -> str:
     if not word.isalpha() or len(word) < 3:
         return word
     try:
-        return simplemma.lemmatize(word, lang=LEMMA_LANGS.get(lang, "ca")).lower()
+        # the compressed tables in place, not a dict per language (see known_languages)
+        return simplemma.lemmatize(word, lang=LEMMA_LANGS.get(lang, "ca"), low_memory=True).lower()
     except ValueError:
         return word
+
+
+@lru_cache(maxsize=100_000)
+def known_languages(word: str) -> tuple[str, ...]:
+    """The languages among ca, es, en whose dictionary knows ``word`` (lowercase) as written."""
+    import simplemma
+
+    # low_memory reads the compressed tables in place: +22 MB instead of +177 MB for the
+    # three languages, at 4-15 µs a lookup instead of 1.5 (measured; same answers)
+    return tuple(code for code in ("ca", "es", "en") if simplemma.is_known(word, lang=code, low_memory=True))
 
 
 def words(text: str, lang: str = "ca") -> list[str]:
