@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     encoder_batch_window_ms: float = Field(0.0, ge=0.0, le=50.0)
     # the most questions one batched encoder call takes
     encoder_batch_max: int = Field(32, ge=1, le=256)
+    # requests computed at once in worker threads (search, ask, chat); the rest wait their turn
+    # without a thread, so fewer threads fight over the GIL and a suggestion is not kept waiting
+    worker_threads: int = Field(4, ge=1, le=64)
     # results kept for repeated questions (0 turns the cache off)
     cache_size: int = Field(4096, ge=0)
     # one JSON object per log line instead of text

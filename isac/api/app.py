@@ -47,8 +47,12 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
     async def lifespan(app: FastAPI):
         import asyncio
 
+        import anyio.to_thread
+
         from isac.api.reload import manifest_stamp, warm, watch
 
+        # sync routes run in anyio's thread pool; capping it keeps the waiting requests off the GIL
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         app.state.store = open_store(settings.database_url, settings.data_dir)
         app.state.store.purge(settings.retention_days)
         if engine is not None:

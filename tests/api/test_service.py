@@ -135,3 +135,14 @@ def test_a_cached_answer_records_no_stage_timings(client):
     client.post("/api/ask", json={"question": "Vull un gual per al garatge?"})  # same key: a cache hit
     assert encodes() == after_first
     assert 'isac_cache_total{outcome="hit"} 1.0' in client.get("/metrics").text
+
+
+def test_worker_threads_caps_the_requests_computed_at_once(make_client):
+    import anyio.to_thread
+
+    with make_client(worker_threads=3) as c:
+        tokens = c.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
+        assert tokens == 3
+        # the capped pool still answers, and suggestions (on the event loop) too
+        assert c.get("/api/search", params={"q": "gual"}).status_code == 200
+        assert c.get("/api/suggest", params={"q": "gu"}).status_code == 200
