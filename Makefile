@@ -7,6 +7,8 @@ PORT   ?= 8000
 # accuracy@1 floors on the test splits (measured figures are in eval/README.md)
 GATE_ORIGINAL ?= 0.95
 GATE_WILD     ?= 0.84
+# fact-in-answer floor on the detail set's test split
+GATE_FACT     ?= 0.65
 
 .PHONY: setup setup-st build run serve test test-fast test-unit test-postgres loadtest eval-gate browser lint bench benchmarks ablation clean
 
@@ -60,6 +62,7 @@ test-unit: setup
 eval-gate: build
 	$(BIN)/isac eval eval/questions.jsonl --split test --min-accuracy $(GATE_ORIGINAL) --failures 0
 	$(BIN)/isac eval eval/questions-wild.jsonl --split test --min-accuracy $(GATE_WILD) --failures 0
+	$(BIN)/isac eval eval/questions-detail.jsonl --split test --min-fact $(GATE_FACT) --failures 0
 	$(BIN)/isac guard eval/synonym-guard.jsonl
 
 lint: setup

@@ -146,7 +146,7 @@ def cmd_eval(args) -> int:
 
     options = EvalOptions(file=args.file, split=args.split, mode=args.mode, json=args.json, html=args.html,
                           save=args.save, compare=args.compare, predictions=args.predictions,
-                          min_accuracy=args.min_accuracy, failures=args.failures)
+                          min_accuracy=args.min_accuracy, min_fact=args.min_fact, failures=args.failures)
     return run_eval(_engine(args), options)
 
 
@@ -241,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare", type=Path, help="a previous --json output to diff against")
     p.add_argument("--save", type=Path, help="write this run's JSON (metrics + per-question) for --compare")
     p.add_argument("--min-accuracy", type=float, help="exit 1 if accuracy@1 is below this")
+    p.add_argument("--min-fact", type=float,
+                   help="exit 1 if fact-in-answer (questions with expected facts) is below this")
     p.add_argument("--failures", type=int, default=30, help="how many failures to list")
     p.set_defaults(func=cmd_eval)
 

@@ -37,7 +37,7 @@ def evaluate(engine, capsys, *argv):
     a = build_parser().parse_args(["eval", *map(str, argv)])
     options = EvalOptions(file=a.file, split=a.split, mode=a.mode, json=a.json, html=a.html, save=a.save,
                           compare=a.compare, predictions=a.predictions, min_accuracy=a.min_accuracy,
-                          failures=a.failures)
+                          min_fact=a.min_fact, failures=a.failures)
     code = run_eval(engine, options)
     out, err = capsys.readouterr()
     return code, out, err
@@ -209,3 +209,21 @@ def test_explain_shows_the_unit_the_second_level_picked(engine):
     eager = Engine(engine.index, engine.encoder, cfg, calibrator=engine.calibrator)
     text = explain(eager, "cal el contracte de lloguer per acreditar el domicili de l'empadronament?")
     assert "UNIT         the second level picks documents" in text
+
+
+def test_min_fact_gate(engine, capsys, tmp_path):
+    answer = engine.answer("com demano un gual per al garatge?")
+    assert answer.text  # the fixture engine answers it; its first words are a fact it holds
+    fact = " ".join(answer.text.split()[:3])
+    rows = [{"question": "com demano un gual per al garatge?", "expected": ["gual"], "lang": "ca", "facts": [fact]},
+            {"question": "com demano un gual per al garatge?", "expected": ["gual"], "lang": "ca",
+             "facts": ["no such fact"]}]
+    path = write_rows(tmp_path / "detail.jsonl", rows)
+    assert evaluate(engine, capsys, path, "--json", "--min-fact", "0.5")[0] == 0
+    code, _, err = evaluate(engine, capsys, path, "--json", "--min-fact", "0.6")
+    assert code == 1 and "fact-in-answer 0.500 is below --min-fact 0.6" in err
+
+
+def test_min_fact_gate_needs_questions_with_facts(capsys, fixture_index_dir, qfile):
+    assert main(["--index-dir", str(fixture_index_dir), "eval", str(qfile), "--min-fact", "0.1"]) == 1
+    assert 'needs questions with "facts"' in capsys.readouterr().err

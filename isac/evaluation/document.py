@@ -100,6 +100,7 @@ class EvalOptions:
     compare: Path | None = None
     predictions: Path | None = None
     min_accuracy: float | None = None
+    min_fact: float | None = None
     failures: int = 30
 
 
@@ -157,6 +158,13 @@ def run_eval(engine, args: EvalOptions) -> int:
     if args.min_accuracy is not None and (m["accuracy@1"] or 0) < args.min_accuracy:
         print(f"isac: accuracy@1 {m['accuracy@1'] or 0:.3f} is below --min-accuracy {args.min_accuracy}", file=sys.stderr)
         return 1
+    if args.min_fact is not None:
+        if m.get("fact_in_answer") is None:
+            print(f"isac: --min-fact needs questions with \"facts\"; {args.file} has none", file=sys.stderr)
+            return 1
+        if m["fact_in_answer"] < args.min_fact:
+            print(f"isac: fact-in-answer {m['fact_in_answer']:.3f} is below --min-fact {args.min_fact}", file=sys.stderr)
+            return 1
     return 0
 
 
