@@ -180,7 +180,8 @@ def cmd_tune(args) -> int:
     files = args.files or [Path("eval/questions.jsonl"), Path("eval/questions-wild.jsonl"),
                           Path("eval/questions-detail.jsonl")]
     try:
-        tuned = tune(engine, [f for f in files if f.exists()])
+        negatives = [args.negatives] if args.negatives and args.negatives.exists() else []
+        tuned = tune(engine, [f for f in files if f.exists()], negatives)
     except ValueError as exc:
         print(f"isac: error: {exc}", file=sys.stderr)
         return 2
@@ -258,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tune", help="fit weights, calibration and thresholds on the eval sets' dev splits")
     p.add_argument("files", type=Path, nargs="*", help="eval files (default: eval/questions.jsonl and -wild)")
     p.add_argument("--write", action="store_true", help="save the fitted calibration")
+    p.add_argument("--negatives", type=Path, default=Path("eval/near-miss-negatives.jsonl"),
+                   help="synthetic out-of-scope questions the confidence model also learns from (never measured)")
     p.set_defaults(func=cmd_tune)
     from isac.analyzer.cli import add_commands
 

@@ -69,10 +69,16 @@ def tuned_values(path: Path = DEFAULT_PATH) -> dict:
         return {}
 
 
-def fit(X: np.ndarray, y: np.ndarray, *, l2: float = 1e-2, steps: int = 4000, lr: float = 0.5) -> Calibrator:
-    """L2-regularised logistic regression on standardised features (no sklearn needed)."""
+def fit(X: np.ndarray, y: np.ndarray, *, weights: np.ndarray | None = None, l2: float = 1e-2, steps: int = 4000,
+        lr: float = 0.5) -> Calibrator:
+    """L2-regularised logistic regression on standardised features (no sklearn needed).
+
+    ``weights`` (one per row, default 1) let synthetic examples count for less than real ones.
+    """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
+    sw = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    sw = sw / sw.mean()
     mean = X.mean(axis=0)
     scale = np.where(X.std(axis=0) > 1e-9, X.std(axis=0), 1.0)
     Z = (X - mean) / scale
@@ -80,7 +86,7 @@ def fit(X: np.ndarray, y: np.ndarray, *, l2: float = 1e-2, steps: int = 4000, lr
     b = 0.0
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-np.clip(Z @ w + b, -30, 30)))
-        g = p - y
+        g = (p - y) * sw
         w -= lr * (Z.T @ g / len(y) + l2 * w)
         b -= lr * g.mean()
     return Calibrator(tuple(map(float, w)), float(b), tuple(map(float, mean)), tuple(map(float, scale)))

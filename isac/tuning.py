@@ -219,10 +219,38 @@ def load_split(engine, files: list[Path], split: str) -> list[EvalQuestion]:
     return [q for f in files for q in load_questions(f, known_ids=known) if q.split == split]
 
 
-def fit_decision(engine, scored, cfg: EngineConfig, choice: bool = True) -> tuple[EngineConfig, Calibrator]:
-    """For a fixed ranking config: the confidence model, out-of-scope margin and thresholds, on dev."""
+# a synthetic near miss counts for a quarter of a real dev question: 646 of them then weigh
+# about twice the 76 real out-of-scope dev questions, and the confidence stays a probability
+# of being right on real traffic (at full weight the fitted threshold fell to 0.17)
+NEGATIVE_WEIGHT = 0.25
+
+
+def load_negatives(engine, files: list[Path]) -> list[EvalQuestion]:
+    """Synthetic near misses for the confidence model; every one must be out of scope."""
+    known = {e.id for e in engine.index.entries}
+    out = [q for f in files for q in load_questions(f, known_ids=known)]
+    wrong = [q for q in out if q.in_scope]
+    if wrong:
+        raise ValueError(f"line {wrong[0].line} of the negatives has expected entries; negatives must be "
+                         "out of scope (\"expected\": [])")
+    return out
+
+
+def fit_decision(engine, scored, cfg: EngineConfig, choice: bool = True,
+                 negatives: list[Scored] = ()) -> tuple[EngineConfig, Calibrator]:
+    """For a fixed ranking config: the confidence model, out-of-scope margin and thresholds, on dev.
+
+    ``negatives`` (synthetic near misses, never measured) join the confidence model's
+    training only, at ``NEGATIVE_WEIGHT``; the margins and thresholds are chosen on dev.
+    """
     results = rank_all(Ranker(engine.index, engine.calibrator), scored, cfg)
-    calibrator = fit(np.array([[r.features[f] for f in FEATURES] for r in results]), labels(scored, results))
+    X = np.array([[r.features[f] for f in FEATURES] for r in results])
+    y, w = labels(scored, results), np.ones(len(results))
+    if negatives:
+        neg = rank_all(Ranker(engine.index, engine.calibrator), list(negatives), cfg)
+        X = np.vstack([X, [[r.features[f] for f in FEATURES] for r in neg]])
+        y, w = np.concatenate([y, np.zeros(len(neg))]), np.concatenate([w, np.full(len(neg), NEGATIVE_WEIGHT)])
+    calibrator = fit(X, y, weights=w)
     ranker = Ranker(engine.index, calibrator)
     results = rank_all(ranker, scored, cfg)
     cfg = replace(cfg, oos_margin=choose_oos_margin(scored, results))
@@ -241,9 +269,10 @@ def evaluate_scored(engine, scored, cfg: EngineConfig, calibrator: Calibrator) -
     return summary(predictions(engine.index, scored, results, cfg))
 
 
-def tune(engine, files: list[Path]) -> Tuned:
-    """Fit everything on the dev splits of ``files``; report dev and test."""
+def tune(engine, files: list[Path], negatives: list[Path] = ()) -> Tuned:
+    """Fit everything on the dev splits of ``files`` (and the confidence also on ``negatives``); report dev and test."""
     dev, test = load_split(engine, files, "dev"), load_split(engine, files, "test")
+    negative_questions = load_negatives(engine, list(negatives))
     if not dev:
         raise ValueError('no questions with "split": "dev" to tune on')
     base = replace(engine.config, fusion=FusionMode.CONVEX)
@@ -251,14 +280,16 @@ def tune(engine, files: list[Path]) -> Tuned:
     ranker = Ranker(engine.index, engine.calibrator)
     fusion_cfg = fit_fusion(ranker, scored, base)
     cfg = replace(fusion_cfg, rerank=True, rerank_weights=fit_listwise_weights(ranker, scored, fusion_cfg))
-    cfg, calibrator = fit_decision(engine, scored, cfg)
+    neg_scored = precompute(engine, negative_questions, cfg) if negative_questions else []
+    cfg, calibrator = fit_decision(engine, scored, cfg, negatives=neg_scored)
     ranker = Ranker(engine.index, calibrator)
     results = rank_all(ranker, scored, cfg)
     cfg = replace(cfg, answer_weights=fit_answer_weights(ranker, scored))
     cfg = replace(cfg, faq_threshold=choose_faq_threshold(engine.index, scored, results, cfg))
     report = {"dev": summary(predictions(engine.index, scored, results, cfg)),
               "reliability_dev": reliability(np.array([r.confidence for r in results]), labels(scored, results)),
-              "fitted_on": ", ".join(f"{f} split=dev" for f in files) + f" ({len(dev)} questions)"}
+              "fitted_on": ", ".join(f"{f} split=dev" for f in files) + f" ({len(dev)} questions)"
+              + "".join(f"; confidence also on {f} ({len(negative_questions)} near misses)" for f in negatives)}
     if test:
         tscored = precompute(engine, test, cfg)
         tres = rank_all(ranker, tscored, cfg)

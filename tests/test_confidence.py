@@ -41,3 +41,39 @@ def test_reliability_bins():
     bins = reliability(probs, labels)
     assert [b["n"] for b in bins] == [1, 1, 2]
     assert bins[-1]["accuracy"] == pytest.approx(0.5)
+
+
+def test_weights_make_a_row_count_for_less():
+    # the same ambiguous point, labelled right once and wrong once: its weight decides
+    X = np.array([[0.5] * len(FEATURES)] * 2 + [[0.0] * len(FEATURES), [1.0] * len(FEATURES)])
+    y = np.array([1.0, 0.0, 0.0, 1.0])
+    point = dict(zip(FEATURES, [0.5] * len(FEATURES)))
+    light_negative = fit(X, y, weights=np.array([1.0, 0.25, 1.0, 1.0]))
+    equal = fit(X, y)
+    assert light_negative(point) > equal(point) + 0.05
+
+
+def test_negatives_must_be_out_of_scope(engine, tmp_path):
+    from isac.tuning import load_negatives
+
+    good = tmp_path / "neg.jsonl"
+    good.write_text(json.dumps({"question": "on renovo el DNI?", "expected": [], "lang": "ca"}) + "\n")
+    assert [q.question for q in load_negatives(engine, [good])] == ["on renovo el DNI?"]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"question": "placa de gual", "expected": ["gual"], "lang": "ca"}) + "\n")
+    with pytest.raises(ValueError, match="line 1 .*out of scope"):
+        load_negatives(engine, [bad])
+
+
+def test_the_shipped_negatives_are_out_of_scope_and_not_eval_questions():
+    from pathlib import Path
+
+    from isac.text import fold
+
+    root = Path(__file__).resolve().parents[1] / "eval"
+    rows = [json.loads(x) for x in (root / "near-miss-negatives.jsonl").read_text().splitlines()]
+    assert rows and all(r["expected"] == [] for r in rows)
+    evals = {fold(" ".join(json.loads(x)["question"].split()))
+             for f in ("questions.jsonl", "questions-wild.jsonl", "questions-detail.jsonl")
+             for x in (root / f).read_text().splitlines()}
+    assert not [r["question"] for r in rows if fold(" ".join(r["question"].split())) in evals]
