@@ -112,14 +112,15 @@ class Engine:
             t4 = time.perf_counter()
             dense, oos = self.dense.score(rq), self.out_of_scope.score(rq)
             centroid = self.centroids @ v
-            clf = self.index.classifier.probabilities(v) if self.index.classifier is not None else None
+            classifier = self.index.classifier
+            clf = classifier.probabilities(v) if classifier is not None else None
             if i in sentence_vectors:
                 sq = RetrievalQuery(q.tokens, sentence_vectors[i])
                 dense = np.maximum(dense, self.dense.score(sq))
                 oos = np.maximum(oos, self.out_of_scope.score(sq))
                 centroid = np.maximum(centroid, self.centroids @ sentence_vectors[i])
-                if clf is not None:
-                    clf = np.maximum(clf, self.index.classifier.probabilities(sentence_vectors[i]))
+                if classifier is not None and clf is not None:
+                    clf = np.maximum(clf, classifier.probabilities(sentence_vectors[i]))
             t5 = time.perf_counter()
             timings = {"analyse": (t1 - t0) * 1e3 / n, "encode": (t2 - t1) * 1e3 / n,
                        "bm25": (t4 - t3) * 1e3, "dense": (t5 - t4) * 1e3}

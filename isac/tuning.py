@@ -9,6 +9,7 @@ it fitted and never changes the engine it was given.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -237,7 +238,7 @@ def load_negatives(engine, files: list[Path]) -> list[EvalQuestion]:
 
 
 def fit_decision(engine, scored, cfg: EngineConfig, choice: bool = True,
-                 negatives: list[Scored] = ()) -> tuple[EngineConfig, Calibrator]:
+                 negatives: Sequence[Scored] = ()) -> tuple[EngineConfig, Calibrator]:
     """For a fixed ranking config: the confidence model, out-of-scope margin and thresholds, on dev.
 
     ``negatives`` (synthetic near misses, never measured) join the confidence model's
@@ -269,7 +270,7 @@ def evaluate_scored(engine, scored, cfg: EngineConfig, calibrator: Calibrator) -
     return summary(predictions(engine.index, scored, results, cfg))
 
 
-def tune(engine, files: list[Path], negatives: list[Path] = ()) -> Tuned:
+def tune(engine, files: list[Path], negatives: Sequence[Path] = ()) -> Tuned:
     """Fit everything on the dev splits of ``files`` (and the confidence also on ``negatives``); report dev and test."""
     dev, test = load_split(engine, files, "dev"), load_split(engine, files, "test")
     negative_questions = load_negatives(engine, list(negatives))
