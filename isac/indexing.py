@@ -135,7 +135,7 @@ def _build(kb: KnowledgeBase, encoder, directory: Path, progress, batch: int) ->
     oos_vectors, n_oos = _embed([(t, "query") for t in oos_texts], cache, ["oos:" + t for t in oos_texts],
                                 encoder, batch, None)
     vocab = vocabulary(passages, reuse)
-    classifier = _fit_classifier(kb, passages, vectors, directory)
+    classifier = _fit_classifier(kb, passages, hashes, vectors, directory)
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.building-", dir=directory.parent))
     try:
@@ -173,18 +173,38 @@ def _build(kb: KnowledgeBase, encoder, directory: Path, progress, batch: int) ->
     return manifest
 
 
-def _fit_classifier(kb: KnowledgeBase, passages, vectors: np.ndarray, directory: Path):
-    """The entry classifier on this build's passages, warm-started from the index being replaced."""
-    from isac.classifier import EntryClassifier, fit_classifier
+def _fit_classifier(kb: KnowledgeBase, passages, hashes: list[str], vectors: np.ndarray, directory: Path):
+    """The entry classifier on this build's passages, from the index being replaced when there is one.
+
+    Each row records a digest of the passages it was fitted on. None changed: the old
+    classifier as it is. A few entries edited or added: only their rows are refitted.
+    Otherwise (or after ``MAX_UPDATES`` partial refits) every row is, warm-started.
+    """
+    import hashlib
+    from dataclasses import replace
+
+    from isac.classifier import MAX_UPDATES, EntryClassifier, fit_classifier, update_classifier
 
     ids = [e.id for e in kb.entries]
     position = {e: i for i, e in enumerate(ids)}
+    labels = np.array([position[p.entry_id] for p in passages], dtype=np.int64)
+    by_entry: dict[str, list[str]] = {}
+    for p, h in zip(passages, hashes, strict=True):
+        by_entry.setdefault(p.entry_id, []).append(h)
+    prints = tuple(hashlib.sha256("\n".join(sorted(by_entry.get(e, []))).encode()).hexdigest()[:16] for e in ids)
     try:
         previous = EntryClassifier.load(directory)
     except (OSError, KeyError, ValueError):
         previous = None
-    labels = np.array([position[p.entry_id] for p in passages], dtype=np.int64)
-    return fit_classifier(vectors, labels, ids, previous=previous)
+    if previous is None or len(previous.fingerprints) != len(previous.entry_ids):
+        return replace(fit_classifier(vectors, labels, ids, previous=previous), fingerprints=prints)
+    before = dict(zip(previous.entry_ids, previous.fingerprints, strict=True))
+    changed = {e for e, f in zip(ids, prints, strict=True) if before.get(e) != f}
+    if not changed and tuple(ids) == previous.entry_ids:
+        return previous
+    if changed and len(changed) <= max(3, len(ids) // 20) and previous.updates < MAX_UPDATES:
+        return replace(update_classifier(previous, vectors, labels, ids, changed), fingerprints=prints)
+    return replace(fit_classifier(vectors, labels, ids, previous=previous), fingerprints=prints)
 
 
 def _swap(tmp: Path, directory: Path) -> None:

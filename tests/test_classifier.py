@@ -4,7 +4,7 @@ import shutil
 import numpy as np
 import pytest
 
-from isac.classifier import EntryClassifier, fit_classifier
+from isac.classifier import EntryClassifier, fit_classifier, update_classifier
 from isac.index import IndexLoadError, load_index
 from isac.ranking import FEATURE_NAMES
 
@@ -72,3 +72,38 @@ def test_the_reranker_sees_the_classifier(engine):
     col = feats[:, FEATURE_NAMES.index("classifier")]
     # the rescaled log-probability keeps the classifier's order
     assert int(np.argmax(col)) == int(np.argmax(ps.classifier))
+
+
+def test_an_update_refits_only_the_changed_rows_and_learns_a_new_entry():
+    X, y, centres = clusters(3)
+    old = fit_classifier(X[y < 2], y[y < 2], ["a", "b"])
+    new = update_classifier(old, X, y, ["a", "b", "c"], changed=set())  # "c" is new
+    assert np.array_equal(new.weights[:2], old.weights) and new.updates == 1
+    c = (centres[2] / np.linalg.norm(centres[2])).astype(np.float32)
+    assert int(np.argmax(new.probabilities(c))) == 2
+
+
+def test_rebuilds_refit_the_classifier_only_where_the_knowledge_changed(kb_copy, encoder, tmp_path):
+    import yaml
+
+    from isac.indexing import build_index
+    from isac.knowledge import load_knowledge
+
+    target = tmp_path / "index"
+    build_index(load_knowledge(kb_copy), encoder, target)
+    first = EntryClassifier.load(target)
+    build_index(load_knowledge(kb_copy), encoder, target)  # nothing changed: the same model
+    same = EntryClassifier.load(target)
+    assert np.array_equal(same.weights, first.weights) and same.updates == first.updates == 0
+
+    path = kb_copy / "tributs" / "ibi.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["sections"]["cost"]["ca"] = "La quota es publica cada any a les ordenances fiscals."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    build_index(load_knowledge(kb_copy), encoder, target)
+    edited = EntryClassifier.load(target)
+    row = edited.entry_ids.index("ibi")
+    others = [i for i in range(len(edited.entry_ids)) if i != row]
+    assert edited.updates == 1
+    assert np.array_equal(edited.weights[others], first.weights[others])
+    assert not np.array_equal(edited.weights[row], first.weights[row])
