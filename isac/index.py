@@ -11,6 +11,7 @@ Layout (like bm25s, a directory holding its parameters, versions and checksums):
     index/vocab.json      surface word counts, for spelling repair
     index/synonyms.json   the synonym table the analyser used
     index/oos.json, oos_vectors.npy   out-of-scope topics and their example embeddings
+    index/classifier.npz  the entry classifier (isac/classifier.py), one row per entry
 
 Building is ``isac.indexing``.
 """
