@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# Orthography no other of the three languages uses settles short queries at once.
-_ES_MARKS = re.compile(r"[ñ¿¡]|ción\b|ciones\b|\w{3,}ón\b|\b(qué|cómo|dónde|cuándo|cuánto|cuánta|quién|el|los|las|del|una|para|por|hay|mi|me|necesito|quiero|puedo|tengo|es|está)\b")
-_CA_MARKS = re.compile(r"l·l|ç|\b(què|com|quan|quant|quina|quin|on|qui|els|les|del|dels|una|per|hi|meu|meva|em|m'|l'|d'|necessito|vull|puc|tinc|és|està|haig|s'ha)\b")
+# Orthography no other of the three languages uses settles short queries at once. Words both
+# languages write alike (el, es, una, del, me'n) are no mark: they made Catalan questions Spanish.
+_ES_MARKS = re.compile(r"[ñ¿¡]|ción\b|ciones\b|\w{3,}ón\b|\b(qué|cómo|dónde|cuándo|cuánto|cuánta|quién|los|las|para|por|hay|mi|puede|pueden|también|porque|hacer|tiene|muy|necesito|quiero|puedo|tengo|está)\b")
+_CA_MARKS = re.compile(r"l·l|ç|\b(què|com|quan|quant|quina|quin|on|qui|els|les|dels|per|quins|quines|amb|pel|pels|als|aquest|aquesta|també|perquè|poden|cal|fer|hi|meu|meva|em|m'|l'|d'|necessito|vull|puc|tinc|és|està|haig|s'ha)\b")
 
 
 @lru_cache(maxsize=4096)

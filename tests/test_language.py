@@ -11,6 +11,11 @@ from isac.language import detect
     ("necesito el volante de empadronamiento", "es"),
     ("la grúa se ha llevado mi coche", "es"),
     ("how do I register my address in the city", "en"),
+    # "el", "es", "una", "me'n" are Catalan too: they once made these Spanish
+    ("El carnet de biblioteca es paga?", "ca"),
+    ("Me'n vaig a viure a Sabadell, he de demanar la baixa del padró de Terrassa?", "ca"),
+    ("El pla personalitzat de pagament té interessos?", "ca"),
+    ("¿el carné de la biblioteca se paga?", "es"),
 ])
 def test_detects_query_language(text, lang):
     assert detect(text) == lang
