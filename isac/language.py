@@ -3,8 +3,9 @@
 Past the orthographic marks, simplemma's dictionary probe decides: the share of the
 text's words each language's dictionary knows. It replaced lingua's n-gram models,
 measured on the 1,858 labelled eval questions: the same agreement with the labels (1,772
-against 1,771), about 80 MB less per worker (the tables are the lemmatiser's, read in
-place), and 0.13 ms more per query.
+against 1,771 with the same marks), about 80 MB less per worker (the tables are the
+lemmatiser's, read in place), and 0.13 ms more per query. With the marks below (shared
+words removed), 1,797 agree.
 """
 
 from __future__ import annotations
