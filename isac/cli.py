@@ -257,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("tune", help="fit weights, calibration and thresholds on the eval sets' dev splits")
-    p.add_argument("files", type=Path, nargs="*", help="eval files (default: eval/questions.jsonl and -wild)")
+    p.add_argument("files", type=Path, nargs="*", help="eval files (default: the dev splits of questions, -wild and -detail)")
     p.add_argument("--write", action="store_true", help="save the fitted calibration")
     p.add_argument("--negatives", type=Path, default=Path("eval/near-miss-negatives.jsonl"),
                    help="synthetic out-of-scope questions the confidence model also learns from (never measured)")

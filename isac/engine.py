@@ -41,6 +41,8 @@ class PassageScores:
     centroid: np.ndarray | None = None
     # the entry classifier's probability of each entry (isac/classifier.py)
     classifier: np.ndarray | None = None
+    # its probability that the question is out of scope (0 without that class)
+    classifier_oos: float = 0.0
 
 
 class Engine:
@@ -113,18 +115,20 @@ class Engine:
             dense, oos = self.dense.score(rq), self.out_of_scope.score(rq)
             centroid = self.centroids @ v
             classifier = self.index.classifier
-            clf = classifier.probabilities(v) if classifier is not None else None
+            clf, clf_oos = classifier.split(v) if classifier is not None else (None, 0.0)
             if i in sentence_vectors:
                 sq = RetrievalQuery(q.tokens, sentence_vectors[i])
                 dense = np.maximum(dense, self.dense.score(sq))
                 oos = np.maximum(oos, self.out_of_scope.score(sq))
                 centroid = np.maximum(centroid, self.centroids @ sentence_vectors[i])
                 if classifier is not None and clf is not None:
-                    clf = np.maximum(clf, classifier.probabilities(sentence_vectors[i]))
+                    # either text can show the question is in scope: the higher entry, the lower out of scope
+                    s_clf, s_oos = classifier.split(sentence_vectors[i])
+                    clf, clf_oos = np.maximum(clf, s_clf), min(clf_oos, s_oos)
             t5 = time.perf_counter()
             timings = {"analyse": (t1 - t0) * 1e3 / n, "encode": (t2 - t1) * 1e3 / n,
                        "bm25": (t4 - t3) * 1e3, "dense": (t5 - t4) * 1e3}
-            out.append(PassageScores(q, bm25, dense, oos, timings, centroid, clf))
+            out.append(PassageScores(q, bm25, dense, oos, timings, centroid, clf, clf_oos))
         return out
 
     def score_passages(self, text: str, lang: str | None = None, config: EngineConfig | None = None) -> PassageScores:

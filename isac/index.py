@@ -11,7 +11,7 @@ Layout (like bm25s, a directory holding its parameters, versions and checksums):
     index/vocab.json      surface word counts, for spelling repair
     index/synonyms.json   the synonym table the analyser used
     index/oos.json, oos_vectors.npy   out-of-scope topics and their example embeddings
-    index/classifier.npz  the entry classifier (isac/classifier.py), one row per entry
+    index/classifier.npz  the entry classifier (isac/classifier.py), one row per entry and one out of scope
 
 Building is ``isac.indexing``.
 """
@@ -30,7 +30,7 @@ from isac.records import Channels, Entry, FaqItem, OutOfScopeTopic, Passage, Pas
 from isac.spelling import SpellCorrector
 from isac.text import Analyzer
 
-FORMAT_VERSION = 4  # 4: classifier.npz
+FORMAT_VERSION = 5  # 4: classifier.npz; 5: its out-of-scope class
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}
 
 
@@ -170,7 +170,7 @@ def load_index(directory: Path, encoder_name: str) -> Index:
         passage_entry = np.array([position[p.entry_id] for p in passages], dtype=np.int32)
     except KeyError as exc:
         raise IndexLoadError("the index has a passage of an unknown entry; run `isac build`") from exc
-    if classifier.entry_ids != tuple(position):
+    if classifier.entries != tuple(position):
         raise IndexLoadError("the index's classifier does not match its entries; run `isac build`")
     return Index(
         directory=directory, manifest=manifest, entries=entries, passages=passages,

@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -135,7 +135,7 @@ def _build(kb: KnowledgeBase, encoder, directory: Path, progress, batch: int) ->
     oos_vectors, n_oos = _embed([(t, "query") for t in oos_texts], cache, ["oos:" + t for t in oos_texts],
                                 encoder, batch, None)
     vocab = vocabulary(passages, reuse)
-    classifier = _fit_classifier(kb, passages, hashes, vectors, directory)
+    classifier = _fit_classifier(kb, passages, hashes, vectors, directory, oos_texts, oos_vectors)
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.building-", dir=directory.parent))
     try:
@@ -173,17 +173,19 @@ def _build(kb: KnowledgeBase, encoder, directory: Path, progress, batch: int) ->
     return manifest
 
 
-def _fit_classifier(kb: KnowledgeBase, passages, hashes: list[str], vectors: np.ndarray, directory: Path):
+def _fit_classifier(kb: KnowledgeBase, passages, hashes: list[str], vectors: np.ndarray, directory: Path,
+                    oos_texts: Sequence[str] = (), oos_vectors: np.ndarray | None = None):
     """The entry classifier on this build's passages, from the index being replaced when there is one.
 
-    Each row records a digest of the passages it was fitted on. None changed: the old
+    The out-of-scope examples are one more class (``OUT_OF_SCOPE``), after the entries.
+    Each row records a digest of the examples it was fitted on. None changed: the old
     classifier as it is. A few entries edited or added: only their rows are refitted.
     Otherwise (or after ``MAX_UPDATES`` partial refits) every row is, warm-started.
     """
     import hashlib
     from dataclasses import replace
 
-    from isac.classifier import MAX_UPDATES, EntryClassifier, fit_classifier, update_classifier
+    from isac.classifier import MAX_UPDATES, OUT_OF_SCOPE, EntryClassifier, fit_classifier, update_classifier
 
     ids = [e.id for e in kb.entries]
     position = {e: i for i, e in enumerate(ids)}
@@ -191,6 +193,11 @@ def _fit_classifier(kb: KnowledgeBase, passages, hashes: list[str], vectors: np.
     by_entry: dict[str, list[str]] = {}
     for p, h in zip(passages, hashes, strict=True):
         by_entry.setdefault(p.entry_id, []).append(h)
+    if len(oos_texts) and oos_vectors is not None:
+        by_entry[OUT_OF_SCOPE] = ["oos:" + t for t in oos_texts]
+        labels = np.concatenate([labels, np.full(len(oos_texts), len(ids), dtype=np.int64)])
+        vectors = np.vstack([vectors, oos_vectors])
+        ids.append(OUT_OF_SCOPE)
     prints = tuple(hashlib.sha256("\n".join(sorted(by_entry.get(e, []))).encode()).hexdigest()[:16] for e in ids)
     try:
         previous = EntryClassifier.load(directory)

@@ -4,7 +4,7 @@ import shutil
 import numpy as np
 import pytest
 
-from isac.classifier import EntryClassifier, fit_classifier, update_classifier
+from isac.classifier import OUT_OF_SCOPE, EntryClassifier, fit_classifier, update_classifier
 from isac.index import IndexLoadError, load_index
 from isac.ranking import FEATURE_NAMES
 
@@ -45,10 +45,30 @@ def test_save_and_load_round_trip(tmp_path):
     assert back.entry_ids == ("a", "b", "c") and np.array_equal(back.weights, clf.weights)
 
 
-def test_the_index_holds_a_classifier_over_its_entries(fixture_index_dir, encoder):
+def test_the_index_holds_a_classifier_over_its_entries_and_the_out_of_scope_examples(fixture_index_dir, encoder):
     idx = load_index(fixture_index_dir, encoder.name)
-    assert idx.classifier is not None and idx.classifier.entry_ids == tuple(e.id for e in idx.entries)
-    assert idx.classifier.weights.shape == (len(idx.entries), encoder.dim)
+    assert idx.classifier is not None and idx.classifier.entries == tuple(e.id for e in idx.entries)
+    assert idx.classifier.entry_ids[-1] == OUT_OF_SCOPE and idx.classifier.has_out_of_scope
+    assert idx.classifier.weights.shape == (len(idx.entries) + 1, encoder.dim)
+
+
+def test_the_out_of_scope_class_is_split_from_the_entries():
+    X, y, centres = clusters(4)
+    clf = fit_classifier(X, y, ["a", "b", OUT_OF_SCOPE])
+    entries, oos = clf.split((centres[2] / np.linalg.norm(centres[2])).astype(np.float32))
+    assert entries.shape == (2,) and oos > 0.5 and abs(float(entries.sum()) + oos - 1.0) < 1e-5
+    entries, oos = clf.split((centres[0] / np.linalg.norm(centres[0])).astype(np.float32))
+    assert int(np.argmax(entries)) == 0 and oos < 0.5
+    # a classifier fitted without that class has no out-of-scope probability
+    plain = fit_classifier(X, y, ["a", "b", "c"])
+    assert not plain.has_out_of_scope and plain.split(X[0])[1] == 0.0 and plain.entries == ("a", "b", "c")
+
+
+def test_the_confidence_sees_how_out_of_scope_a_question_looks(engine):
+    inside = engine.search("gual per al garatge", k=3)
+    outside = engine.search("com renovo el DNI a la comissaria de policia", k=3)
+    assert engine.score_passages("com renovo el DNI a la comissaria de policia").classifier_oos > 0.0
+    assert outside.features["clf_oos"] > inside.features["clf_oos"]
 
 
 def test_a_classifier_for_other_entries_is_refused(fixture_index_dir, encoder, tmp_path):
@@ -107,3 +127,14 @@ def test_rebuilds_refit_the_classifier_only_where_the_knowledge_changed(kb_copy,
     assert edited.updates == 1
     assert np.array_equal(edited.weights[others], first.weights[others])
     assert not np.array_equal(edited.weights[row], first.weights[row])
+
+    # a new out-of-scope example refits only the out-of-scope row
+    oos = kb_copy / "out-of-scope.yaml"
+    data = yaml.safe_load(oos.read_text())
+    first_topic = data[0] if isinstance(data, list) else next(iter(data.values()))[0]
+    first_topic["examples"]["ca"].append("on es renova el permís de pesca continental")
+    oos.write_text(yaml.safe_dump(data, allow_unicode=True))
+    build_index(load_knowledge(kb_copy), encoder, target)
+    again = EntryClassifier.load(target)
+    assert again.updates == 2 and np.array_equal(again.weights[:-1], edited.weights[:-1])
+    assert not np.array_equal(again.weights[-1], edited.weights[-1])
