@@ -29,38 +29,56 @@ FEATURE_NAMES = (
 
 @dataclass(frozen=True)
 class PassageLayout:
-    """Passages grouped by entry as a padded matrix, built once per index."""
+    """Passages grouped by entry as padded matrices, built once per index."""
 
     slots: np.ndarray  # (entries, max passages) passage ids, -1 where padded
-    kind_masks: dict[str, np.ndarray]  # (entries, max passages) bool per passage kind
+    # per passage kind, (entries, max passages of that kind): a kind's best passage per entry
+    # is a gather of a narrow matrix, not a mask over the whole layout (13 of them per query)
+    kind_slots: dict[str, np.ndarray]
 
     @classmethod
     def build(cls, passage_entry: np.ndarray, kinds: list[PassageKind], n_entries: int) -> PassageLayout:
         """The layout of an index's passages."""
-        counts = np.bincount(passage_entry, minlength=n_entries)
-        slots = np.full((n_entries, max(int(counts.max(initial=1)), 1)), -1, dtype=np.int64)
-        fill = np.zeros(n_entries, dtype=np.int64)
-        for pid, e in enumerate(passage_entry):
-            slots[e, fill[e]] = pid
-            fill[e] += 1
-        kind_arr = np.array([k.value for k in kinds] + [""])  # index -1 → ""
-        masks = {k.value: kind_arr[slots] == k.value for k in PassageKind}
-        return cls(slots, masks)
+        def pad(groups: list[list[int]]) -> np.ndarray:
+            out = np.full((n_entries, max(max((len(g) for g in groups), default=1), 1)), -1, dtype=np.int64)
+            for e, g in enumerate(groups):
+                out[e, :len(g)] = g
+            return out
 
-    def gather(self, scores: np.ndarray, fill: float) -> np.ndarray:
-        """Passage scores as an (entries, slots) matrix, ``fill`` where padded."""
+        by_entry: list[list[int]] = [[] for _ in range(n_entries)]
+        by_kind: dict[str, list[list[int]]] = {k.value: [[] for _ in range(n_entries)] for k in PassageKind}
+        for pid, (e, kind) in enumerate(zip(passage_entry, kinds, strict=True)):
+            by_entry[int(e)].append(pid)
+            by_kind[kind.value][int(e)].append(pid)
+        return cls(pad(by_entry), {k: pad(groups) for k, groups in by_kind.items()})
+
+    def gather(self, scores: np.ndarray, fill: float, kind: PassageKind | None = None) -> np.ndarray:
+        """Passage scores as an (entries, slots) matrix, ``fill`` where padded; one kind's with ``kind``."""
         padded = np.append(scores, fill)
-        return padded[self.slots]
+        return padded[self.slots if kind is None else self.kind_slots[kind.value]]
 
 
 def top_mean(m: np.ndarray, k: int, fill: float) -> np.ndarray:
     """Mean of each row's k best real values (padding ``fill`` ignored); 0 for empty rows."""
     # the k largest per row, unordered: a partition is linear where a sort is not
     part = np.partition(m, m.shape[1] - k, axis=1)[:, -k:] if m.shape[1] > k else m
-    part = np.where(part == fill, np.nan, part)
-    with np.errstate(all="ignore"):
-        out = np.nanmean(part, axis=1)
-    return np.nan_to_num(out, nan=0.0)
+    real = part != fill
+    count = real.sum(axis=1)
+    total = np.where(real, part, 0.0).sum(axis=1)
+    return np.divide(total, count, out=np.zeros(len(m)), where=count > 0)
+
+
+def top_three(m: np.ndarray, fill: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's best value (0 floor) and the means of its 2 and 3 best: one partition, not three passes."""
+    if m.shape[1] < 3:
+        m = np.hstack([m, np.full((len(m), 3 - m.shape[1]), fill)])
+    part = np.sort(np.partition(m, m.shape[1] - 3, axis=1)[:, -3:], axis=1)  # ascending: 3rd, 2nd, best
+    real = part != fill
+    vals = np.where(real, part, 0.0)
+    n2, n3 = real[:, 1:].sum(axis=1), real.sum(axis=1)
+    best = np.maximum(np.where(real[:, 2], part[:, 2], 0.0), 0.0)
+    return (best, np.divide(vals[:, 1:].sum(axis=1), n2, out=np.zeros(len(m)), where=n2 > 0),
+            np.divide(vals.sum(axis=1), n3, out=np.zeros(len(m)), where=n3 > 0))
 
 
 @dataclass(frozen=True)
@@ -116,23 +134,22 @@ def entry_features(layout: PassageLayout, p_bm25: np.ndarray, p_dense: np.ndarra
                    classifier: np.ndarray | None = None) -> np.ndarray:
     """(entries, len(FEATURE_NAMES)) matrix, every feature scaled to [0, 1]."""
     lo = -1e9
-    b = layout.gather(saturate(p_bm25, saturation), lo)
-    d = layout.gather(rescale(p_dense, floor, ceil), lo)
-    o = layout.gather(p_overlap, lo)
+    b_all, d_all = np.append(saturate(p_bm25, saturation), lo), np.append(rescale(p_dense, floor, ceil), lo)
+    o_all = np.append(p_overlap, lo)
 
-    def kind_max(m: np.ndarray, kind: PassageKind) -> np.ndarray:
-        v = np.where(layout.kind_masks[kind.value], m, lo).max(axis=1)
+    def kind_max(padded: np.ndarray, kind: PassageKind) -> np.ndarray:
+        v = padded[layout.kind_slots[kind.value]].max(axis=1)
         return np.where(v <= lo / 2, 0.0, v)
 
+    b, d = b_all[layout.slots], d_all[layout.slots]
     cols = [
-        np.maximum(b.max(axis=1), 0.0), top_mean(b, 2, lo), top_mean(b, 3, lo),
-        np.maximum(d.max(axis=1), 0.0), top_mean(d, 2, lo), top_mean(d, 3, lo),
-        kind_max(d, PassageKind.QUESTION), kind_max(d, PassageKind.TITLE), kind_max(d, PassageKind.SECTION),
-        kind_max(b, PassageKind.QUESTION), kind_max(b, PassageKind.TITLE), kind_max(b, PassageKind.SECTION),
-        kind_max(b, PassageKind.KEYWORDS),
-        kind_max(o, PassageKind.QUESTION), kind_max(o, PassageKind.TITLE),
-        kind_max(d, PassageKind.SITUATION), kind_max(b, PassageKind.SITUATION), kind_max(d, PassageKind.FAQ),
-        kind_max(o, PassageKind.SITUATION),
+        *top_three(b, lo), *top_three(d, lo),
+        kind_max(d_all, PassageKind.QUESTION), kind_max(d_all, PassageKind.TITLE), kind_max(d_all, PassageKind.SECTION),
+        kind_max(b_all, PassageKind.QUESTION), kind_max(b_all, PassageKind.TITLE), kind_max(b_all, PassageKind.SECTION),
+        kind_max(b_all, PassageKind.KEYWORDS),
+        kind_max(o_all, PassageKind.QUESTION), kind_max(o_all, PassageKind.TITLE),
+        kind_max(d_all, PassageKind.SITUATION), kind_max(b_all, PassageKind.SITUATION),
+        kind_max(d_all, PassageKind.FAQ), kind_max(o_all, PassageKind.SITUATION),
         rescale(centroid, floor, ceil) if centroid is not None else np.zeros(len(layout.slots)),
         np.maximum(1.0 + np.log(np.maximum(classifier, 1e-12)) / 10.0, 0.0) if classifier is not None
         else np.zeros(len(layout.slots)),
@@ -183,6 +200,7 @@ class Ranker:
         self.calibrator = calibrator
         self.ids = [e.id for e in index.entries]
         self.position = {e: i for i, e in enumerate(self.ids)}
+        self.id_order = np.argsort(np.argsort(np.array(self.ids)))  # each entry's place in id order (ties)
         kinds = [p.kind for p in index.passages]
         self.layout = PassageLayout.build(index.passage_entry, kinds, len(self.ids))
         # what citizens say (questions, situations, FAQ questions), as opposed to official text
@@ -235,26 +253,33 @@ class Ranker:
         e_bm25 = top_mean(self.layout.gather(p_bm25, lo), cfg.agg_k, lo)
         e_dense = top_mean(self.layout.gather(p_dense, lo), cfg.agg_k, lo)
         ids = self.ids
-        bm25_raw = {ids[i]: float(s) for i, s in enumerate(e_bm25) if s > 0}
-        dense_raw = dict(zip(ids, map(float, e_dense), strict=True))
         # the reranker refines the tuned convex fusion; other modes are kept pure for comparison
         if cfg.rerank and cfg.rerank_weights and cfg.fusion is FusionMode.CONVEX:
             final = LinearReranker(cfg.rerank_weights).scores(self.features(ps, cfg, p_bm25, p_dense))
-            ranking = sorted(zip(ids, map(float, final), strict=True), key=lambda kv: (-kv[1], kv[0]))
-        elif cfg.fusion is FusionMode.CONVEX:
-            ranking = fuse(normalise_bm25(bm25_raw, cfg.bm25_saturation),
-                           normalise_dense(dense_raw, cfg.dense_floor, cfg.dense_ceil), cfg.fusion, alpha=cfg.alpha)
+            # best first, ties by entry id: numpy's sort, not a Python sort of 263 tuples per query
+            ranking = [(ids[i], float(final[i])) for i in np.lexsort((self.id_order, -final))]
         else:
-            ranking = fuse(bm25_raw, dense_raw, cfg.fusion, alpha=cfg.alpha, rrf_k=cfg.rrf_k)
-        bm25_rank = {e: r for r, e in enumerate(sorted(bm25_raw, key=lambda e: -bm25_raw[e]), 1)}
+            bm25_raw = {ids[i]: float(s) for i, s in enumerate(e_bm25) if s > 0}
+            dense_raw = dict(zip(ids, map(float, e_dense), strict=True))
+            if cfg.fusion is FusionMode.CONVEX:
+                ranking = fuse(normalise_bm25(bm25_raw, cfg.bm25_saturation),
+                               normalise_dense(dense_raw, cfg.dense_floor, cfg.dense_ceil), cfg.fusion,
+                               alpha=cfg.alpha)
+            else:
+                ranking = fuse(bm25_raw, dense_raw, cfg.fusion, alpha=cfg.alpha, rrf_k=cfg.rrf_k)
+        # each entry's rank by BM25 alone (entries it scores) and by dense alone (its top 50)
+        bm25_rank, dense_rank = np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=np.int64)
+        bm25_rank[np.argsort(-e_bm25, kind="stable")] = np.arange(1, len(ids) + 1)
+        bm25_rank[e_bm25 <= 0] = 0
         dense_order = np.argsort(-e_dense)[:50]
-        dense_rank = {ids[int(i)]: r for r, i in enumerate(dense_order, 1)}
+        dense_rank[dense_order] = np.arange(1, len(dense_order) + 1)
         p_blend = blend(p_bm25, p_dense, alpha=cfg.alpha, saturation=cfg.bm25_saturation,
                         floor=cfg.dense_floor, ceil=cfg.dense_ceil)
         qtokens = set(ps.query.tokens)
         candidates: list[Candidate] = []
         for entry_id, score in ranking[:k]:
-            slots = self.layout.slots[self.position[entry_id]]
+            pos = self.position[entry_id]
+            slots = self.layout.slots[pos]
             pids = slots[slots >= 0]
             passage = self.index.passages[int(pids[np.argmax(p_blend[pids])])]
             sections = pids[self.is_section[pids]]
@@ -270,8 +295,8 @@ class Ranker:
                                           p_dense, p_bm25, cfg.answer_weights) if cfg.faq and not candidates else None
             candidates.append(Candidate(
                 entry_id=entry_id, score=float(score),
-                bm25=float(bm25_raw.get(entry_id, 0.0)), dense=float(dense_raw.get(entry_id, 0.0)),
-                bm25_rank=bm25_rank.get(entry_id), dense_rank=dense_rank.get(entry_id),  # dense: its top 50
+                bm25=max(float(e_bm25[pos]), 0.0), dense=float(e_dense[pos]),
+                bm25_rank=int(bm25_rank[pos]) or None, dense_rank=int(dense_rank[pos]) or None,
                 passage=passage, matched_terms=tuple(sorted(qtokens & self.index.passage_tokens[passage.pid])),
                 faq_item=faq_item, faq_score=faq_score, best_section=best_section,
                 unit=choice.key if choice else None, unit_margin=choice.margin if choice else 0.0,

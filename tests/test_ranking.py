@@ -9,6 +9,7 @@ from isac.ranking import (
     entry_features,
     fit_listwise,
     top_mean,
+    top_three,
 )
 from isac.records import PassageKind
 
@@ -23,12 +24,26 @@ def layout():
 def test_layout_groups_passages_by_entry():
     lay = layout()
     assert lay.slots.tolist() == [[0, 1, 2], [3, 4, -1]]
-    assert lay.kind_masks["question"].tolist() == [[False, True, False], [False, True, False]]
+    assert lay.kind_slots["question"].tolist() == [[1], [4]]
+    assert lay.kind_slots["section"].tolist() == [[2], [-1]]
+    scores = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
+    assert lay.gather(scores, -1.0, S).tolist() == [[0.3], [-1.0]]
 
 
 def test_top_mean_ignores_padding():
     m = np.array([[3.0, 1.0, 2.0], [5.0, -1e9, -1e9]])
     assert top_mean(m, 2, -1e9).tolist() == [2.5, 5.0]
+
+
+def test_top_three_agrees_with_top_mean_and_max():
+    rng = np.random.default_rng(0)
+    m = rng.normal(size=(50, 7))
+    m[rng.random(m.shape) < 0.4] = -1e9  # padding, some rows wholly
+    best, two, three = top_three(m, -1e9)
+    assert np.allclose(best, np.maximum(m.max(axis=1), 0.0))
+    assert np.allclose(two, top_mean(m, 2, -1e9)) and np.allclose(three, top_mean(m, 3, -1e9))
+    narrow = np.array([[0.4], [-1e9]])  # fewer slots than three
+    assert [a.tolist() for a in top_three(narrow, -1e9)] == [[0.4, 0.0], [0.4, 0.0], [0.4, 0.0]]
 
 
 def test_overlap_is_jaccard_of_term_sets():
