@@ -20,8 +20,9 @@ import numpy as np
 
 from isac.intent import detect_intent, detect_intents
 from isac.records import PassageKind
+from isac.shapes import asked_shapes, held_shapes, shape_match
 
-UNIT_FEATURES = ("dense", "dense_gap", "coverage", "intent", "is_faq", "is_what", "bm25", "faq_dense")
+UNIT_FEATURES = ("dense", "dense_gap", "coverage", "intent", "is_faq", "is_what", "bm25", "faq_dense", "shape")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Unit:
     pids: np.ndarray  # its passages: the FAQ question, or the section, in each language
     terms: frozenset[str]  # the analysed terms of its whole text, both languages
     intent: str | None  # the section it speaks to (a FAQ item: what its question asks)
+    shapes: frozenset[str]  # the kinds of fact its answer text holds (an amount, a period, a phone…)
 
     @property
     def faq_item(self) -> int | None:
@@ -67,6 +69,7 @@ class AnswerSelector:
             units = []
             for key, pids in groups.items():
                 terms: set[str] = set()
+                shown = " ".join(unit_text(entry, key, lang) for lang in ("ca", "es"))
                 if key.startswith("faq:"):
                     item = entry.faq[int(key.split(":")[1])]
                     for lang in ("ca", "es"):
@@ -77,15 +80,17 @@ class AnswerSelector:
                     for pid in pids:
                         terms.update(index.passage_tokens[pid])
                     intent = key
-                units.append(Unit(key, np.array(pids, dtype=np.int64), frozenset(terms), intent))
+                units.append(Unit(key, np.array(pids, dtype=np.int64), frozenset(terms), intent,
+                                  held_shapes(shown)))
             self.units[e] = tuple(units)
 
-    def features(self, position: int, tokens: tuple[str, ...], intents: tuple[str, ...],
+    def features(self, position: int, tokens: tuple[str, ...], question: str,
                  p_dense: np.ndarray, p_bm25: np.ndarray) -> tuple[tuple[Unit, ...], np.ndarray]:
         """The entry's units and their (units, features) matrix for one question."""
         units = self.units.get(position, ())
         if not units:
             return units, np.zeros((0, len(UNIT_FEATURES)))
+        intents, asked = detect_intents(question), asked_shapes(question)
         q = set(tokens)
         weight = sum(self.idf.get(t, 0.0) for t in q) or 1.0
         dense = np.array([float(p_dense[u.pids].max()) for u in units])
@@ -100,6 +105,7 @@ class AnswerSelector:
             [float(u.key == "what") for u in units],
             bm25 / (bm25 + 5.0),  # saturated: a long section collects BM25 points without answering
             dense * is_faq,  # a FAQ question close in meaning is a stronger sign than a section
+            [shape_match(asked, u.shapes) for u in units],
         ])
         return units, rows
 
@@ -108,7 +114,7 @@ class AnswerSelector:
         """The best-scoring unit of the entry, or None when it has none (or no weights are fitted)."""
         if not weights:
             return None
-        units, x = self.features(position, tokens, detect_intents(question), p_dense, p_bm25)
+        units, x = self.features(position, tokens, question, p_dense, p_bm25)
         if not units:
             return None
         scores = x @ np.asarray(weights)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isac.answering import UNIT_FEATURES, detect_intents, fit_unit_weights, unit_text
+from isac.answering import UNIT_FEATURES, fit_unit_weights, unit_text
 from isac.confidence import FEATURES, Calibrator, fit, reliability
 from isac.config import EngineConfig
 from isac.decision import decide
@@ -312,7 +312,7 @@ def fit_answer_weights(ranker, scored) -> tuple[float, ...]:
             continue
         position = ranker.position[s.item.expected[0]]
         entry = ranker.index.entries[position]
-        units, x = ranker.selector.features(position, s.scores.query.tokens, detect_intents(s.item.question),
+        units, x = ranker.selector.features(position, s.scores.query.tokens, s.item.question,
                                             s.scores.dense, s.scores.bm25)
         y = np.array([holds_fact(unit_text(entry, u.key, s.item.lang), s.item.facts) for u in units], dtype=float)
         groups.append((x, y))
