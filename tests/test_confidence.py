@@ -77,3 +77,13 @@ def test_the_shipped_negatives_are_out_of_scope_and_not_eval_questions():
              for f in ("questions.jsonl", "questions-wild.jsonl", "questions-detail.jsonl")
              for x in (root / f).read_text().splitlines()}
     assert not [r["question"] for r in rows if fold(" ".join(r["question"].split())) in evals]
+
+
+def test_the_dev_silence_target_is_one_standard_error_above_the_wanted_one():
+    from isac.tuning import OOS_SILENCE, oos_target
+
+    # 76 dev out-of-scope questions: 0.90 + sqrt(0.09 / 76)
+    assert abs(oos_target(76) - 0.9344) < 1e-3
+    # more questions, a tighter estimate: the target comes down towards the wanted silence
+    assert OOS_SILENCE < oos_target(1000) < oos_target(76) < oos_target(10)
+    assert oos_target(0) == OOS_SILENCE and oos_target(1, wanted=0.99) <= 1.0
