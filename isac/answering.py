@@ -5,7 +5,8 @@ An entry holds a dozen answerable units: its FAQ items and its sections. The fir
 and picks one, so "quin telèfon té…" gets the section with the phone number and "quant
 triguen a resoldre…" the FAQ item that states the period. Each unit is scored on a few
 features (how close its passages are in meaning, how many of the question's rarer words
-its text holds, whether it is the part the question's wording asks for) by a linear model
+its text holds, whether it is the part the question's wording asks for, whether it holds the
+kind of fact asked for: an amount, a period, a phone…) by a linear model
 fitted on the detail set's dev split (``isac tune``): a unit is right when its text holds
 one of the question's expected facts.
 """

@@ -3,7 +3,9 @@
 "Quant costa…" wants an amount, "quants dies…" a period, "quin telèfon…" a number to
 call. Classic question answering matches the expected answer type against the
 candidate's content; the second level (``answering``) uses it to tell apart the FAQ items
-of one entry, which share their topic and differ in the fact they state.
+of one entry, which share their topic and differ in the fact they state. It is not
+``intent``: that maps a question to the section that answers it (a phone and an address
+are both ``where``), while this names the fact and reads the candidate's text for it.
 """
 
 from __future__ import annotations
