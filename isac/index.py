@@ -30,7 +30,7 @@ from isac.records import Channels, Entry, FaqItem, OutOfScopeTopic, Passage, Pas
 from isac.spelling import SpellCorrector
 from isac.text import Analyzer
 
-FORMAT_VERSION = 5  # 4: classifier.npz; 5: its out-of-scope class
+FORMAT_VERSION = 6  # 4: classifier.npz; 5: its out-of-scope class; 6: faq_also passages
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}
 
 
@@ -40,7 +40,8 @@ class IndexLoadError(RuntimeError):
 
 def embed_role(p: Passage) -> str:
     """e5's role for a passage: what citizens say is compared query-to-query, as e5 was trained."""
-    return "query" if p.kind in (PassageKind.QUESTION, PassageKind.SITUATION, PassageKind.FAQ) else "passage"
+    citizen = (PassageKind.QUESTION, PassageKind.SITUATION, PassageKind.FAQ, PassageKind.FAQ_ALSO)
+    return "query" if p.kind in citizen else "passage"
 
 
 def entry_from_dict(d: dict) -> Entry:
@@ -49,7 +50,8 @@ def entry_from_dict(d: dict) -> Entry:
     d["channels"] = Channels(**d["channels"])
     d["questions"] = {k: tuple(v) for k, v in d["questions"].items()}
     d["situations"] = {k: tuple(v) for k, v in d.get("situations", {}).items()}
-    d["faq"] = tuple(FaqItem(**f) for f in d.get("faq", ()))
+    d["faq"] = tuple(FaqItem(**{**f, "also": {k: tuple(v) for k, v in f.get("also", {}).items()}})
+                     for f in d.get("faq", ()))
     for key in ("keywords", "sources", "related"):
         d[key] = tuple(d[key])
     return Entry(**d)

@@ -186,7 +186,13 @@ def _fit_classifier(kb: KnowledgeBase, passages, hashes: list[str], vectors: np.
     from dataclasses import replace
 
     from isac.classifier import MAX_UPDATES, OUT_OF_SCOPE, EntryClassifier, fit_classifier, update_classifier
+    from isac.records import PassageKind
 
+    # a FAQ item's other phrasings stay out: they tell its entry's parts apart, not entries
+    keep = np.array([p.kind is not PassageKind.FAQ_ALSO for p in passages], dtype=bool)
+    passages = [p for p, k in zip(passages, keep, strict=True) if k]
+    hashes = [h for h, k in zip(hashes, keep, strict=True) if k]
+    vectors = vectors[keep]
     ids = [e.id for e in kb.entries]
     position = {e: i for i, e in enumerate(ids)}
     labels = np.array([position[p.entry_id] for p in passages], dtype=np.int64)

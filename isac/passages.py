@@ -30,6 +30,9 @@ def split_entry(entry: Entry, start: int = 0) -> list[Passage]:
     for i, item in enumerate(entry.faq):
         for lang, q in item.q.items():
             add(PassageKind.FAQ, lang, q, f"faq:{i}")
+        for lang, phrasings in item.also.items():
+            for text in phrasings:
+                add(PassageKind.FAQ_ALSO, lang, text, f"faq:{i}")
     if entry.keywords:
         add(PassageKind.KEYWORDS, "ca", ", ".join(entry.keywords))
     return out

@@ -27,6 +27,8 @@ class FaqItem:
     a: dict[str, str]
     source: str
     as_of: str | None = None
+    # other ways citizens ask the same detail, by language: each is a FAQ passage of the item
+    also: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class PassageKind(str, Enum):
     SITUATION = "situation"
     KEYWORDS = "keywords"
     FAQ = "faq"
+    # a FAQ item's other phrasings: only the second level reads them (see ranking.Ranker._masked)
+    FAQ_ALSO = "faq_also"
 
 
 @dataclass(frozen=True)

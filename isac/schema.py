@@ -188,8 +188,9 @@ def _faq(data: dict, rel: str, problems: list[Problem]) -> tuple[FaqItem, ...]:
         as_of = _date(item.get("as_of")) if item.get("as_of") is not None else None
         if item.get("as_of") is not None and as_of is None:
             problems.append(Problem(rel, f"{field}.as_of", "must be a year (2014) or a YYYY-MM-DD date"))
+        also = _lists_by_lang(item, "also", f"{rel}: {field}", problems, {}) if item.get("also") is not None else {}
         if len(problems) == before:
-            out.append(FaqItem(q, a, str(source), as_of))
+            out.append(FaqItem(q, a, str(source), as_of, {k: v for k, v in also.items() if v}))
     return tuple(out)
 
 

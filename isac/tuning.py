@@ -303,6 +303,9 @@ def tune(engine, files: list[Path], negatives: Sequence[Path] = ()) -> Tuned:
     ranker = Ranker(engine.index, calibrator)
     results = rank_all(ranker, scored, cfg)
     cfg = replace(cfg, answer_weights=fit_answer_weights(ranker, scored))
+    # the second level picks its part while ranking: rank again, or the FAQ threshold and
+    # the dev report would see answers without it
+    results = rank_all(ranker, scored, cfg)
     cfg = replace(cfg, faq_threshold=choose_faq_threshold(engine.index, scored, results, cfg))
     report = {"dev": summary(predictions(engine.index, scored, results, cfg)),
               "reliability_dev": reliability(np.array([r.confidence for r in results]), labels(scored, results)),

@@ -73,3 +73,29 @@ def test_fit_learns_the_feature_that_marks_the_right_unit():
 
 def test_fit_without_any_right_unit_returns_no_weights():
     assert fit_unit_weights([(np.ones((3, len(UNIT_FEATURES))), np.zeros(3))]) == ()
+
+
+def test_within_kind_compares_faq_items_with_faq_items_and_sections_with_sections():
+    from isac.answering import _within_kind
+
+    values = np.array([0.95, 0.90, 0.80, 0.85])  # two FAQ questions, then two titled sections
+    is_faq = np.array([True, True, False, False])
+    assert np.allclose(_within_kind(values, is_faq), [0.0, -0.05, -0.05, 0.0])
+    # an entry with sections only: the gap to the best section, as before
+    assert np.allclose(_within_kind(values[2:], is_faq[2:]), [-0.05, 0.0])
+
+
+def test_a_faq_items_other_phrasings_count_for_its_unit_but_not_for_the_entry(engine):
+    from isac.records import PassageKind
+
+    also = [p for p in engine.index.passages if p.kind is PassageKind.FAQ_ALSO]
+    assert {(p.entry_id, p.section) for p in also} == {("padro-alta", "faq:0")} and len(also) == 2
+    unit = next(u for u in engine.ranker.selector.units[_position(engine, "padro-alta")] if u.key == "faq:0")
+    assert {p.pid for p in also} <= set(unit.pids.tolist())
+    ps = engine.score_passages("tinc el DNI vençut, m'hi puc apuntar igualment?", "ca")
+    pids = [p.pid for p in also]
+    assert ps.dense[pids].max() > 0.9  # the hash encoder: the same words, the same vector
+    b, d, _ = engine.ranker._masked(engine.config, ps.bm25, ps.dense)
+    assert (d[pids] == -1.0).all() and (b[pids] == 0.0).all()
+    b, d, _ = engine.ranker._masked(engine.config, ps.bm25, ps.dense, entry_level=False)
+    assert np.array_equal(d, ps.dense)

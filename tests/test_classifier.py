@@ -138,3 +138,22 @@ def test_rebuilds_refit_the_classifier_only_where_the_knowledge_changed(kb_copy,
     again = EntryClassifier.load(target)
     assert again.updates == 2 and np.array_equal(again.weights[:-1], edited.weights[:-1])
     assert not np.array_equal(again.weights[-1], edited.weights[-1])
+
+
+def test_a_faq_items_other_phrasings_leave_the_classifier_as_it_was(kb_copy, encoder, tmp_path):
+    import yaml
+
+    from isac.indexing import build_index
+    from isac.knowledge import load_knowledge
+
+    target = tmp_path / "index"
+    build_index(load_knowledge(kb_copy), encoder, target)
+    first = EntryClassifier.load(target)
+    path = kb_copy / "padro" / "padro-alta.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["faq"][0]["also"]["ca"].append("el passaport em va caducar ahir, serveix?")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    build_index(load_knowledge(kb_copy), encoder, target)
+    after = EntryClassifier.load(target)
+    # they tell apart one entry's parts, not entries: the model is not refitted at all
+    assert after.updates == first.updates == 0 and np.array_equal(after.weights, first.weights)

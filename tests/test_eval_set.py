@@ -46,6 +46,9 @@ def _citizen_phrasings(kb):
         for item in e.faq:
             for lang, text in item.q.items():
                 yield e.id, lang, text
+            for lang, texts in item.also.items():
+                for text in texts:
+                    yield e.id, lang, text
 
 
 def test_no_eval_question_equals_or_nearly_equals_an_alternative_question(kb, all_questions):

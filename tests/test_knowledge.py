@@ -111,3 +111,13 @@ def test_huge_file_is_refused_with_its_size(kb_copy):
 def test_entry_that_is_not_a_mapping(kb_copy):
     (kb_copy / "tributs" / "ibi.yaml").write_text("- just\n- a list\n")
     assert problems(kb_copy) == ["knowledge/tributs/ibi.yaml: an entry must be a YAML mapping of fields"]
+
+
+def test_faq_also_phrasings_load_and_a_malformed_one_is_named(kb_copy):
+    item = load_knowledge(kb_copy).by_id()["padro-alta"].faq[0]
+    assert item.also == {"ca": ("Tinc el DNI vençut, m'hi puc apuntar igualment?",),
+                         "es": ("Si tengo el carnet de identidad vencido, ¿me sirve?",)}
+    data = yaml.safe_load((kb_copy / "padro/padro-alta.yaml").read_text())
+    data["faq"][0]["also"] = {"ca": "una sola frase"}
+    edit(kb_copy, "padro/padro-alta.yaml", faq=data["faq"])
+    assert "knowledge/padro/padro-alta.yaml: faq[0]: also.ca: must be a list of texts" in problems(kb_copy)
