@@ -27,12 +27,14 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
     # aggregates them, so the lists below cannot drift from what was fused
     r = engine.rank(ps, len(engine.index.entries), cfg)
     q = r.query
+    # the passages the entry level saw (a FAQ item's `also` phrasings only count in the second level)
+    bm25, dense, _ = engine.ranker._masked(cfg, ps.bm25, ps.dense)
     lines = [f"question     {q.text}", f"language     {q.lang}", f"tokens       {' '.join(q.tokens) or '(none)'}",
              "corrections  " + (", ".join(f"{a} → {b}" for a, b in q.corrections) or "(none)"),
              "synonyms     " + (", ".join(f"{a} → {'/'.join(b)}" for a, b in q.synonyms) or "(none)")]
     for title, rank_of, value, scores, fmt in (
-            ("BM25 (lexical)", lambda c: c.bm25_rank, lambda c: c.bm25, ps.bm25, "{:7.2f}"),
-            ("DENSE (cosine)", lambda c: c.dense_rank, lambda c: c.dense, ps.dense, "{:7.3f}")):
+            ("BM25 (lexical)", lambda c: c.bm25_rank, lambda c: c.bm25, bm25, "{:7.2f}"),
+            ("DENSE (cosine)", lambda c: c.dense_rank, lambda c: c.dense, dense, "{:7.3f}")):
         rows = sorted((c for c in r.candidates if rank_of(c) is not None), key=rank_of)[:top]
         w = max([len(c.entry_id) for c in rows] + [20])
         lines.append(f"\n{title}: top {top} entries by entry score, each with its best-scoring passage")

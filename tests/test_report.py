@@ -227,3 +227,12 @@ def test_min_fact_gate(engine, capsys, tmp_path):
 def test_min_fact_gate_needs_questions_with_facts(capsys, fixture_index_dir, qfile):
     assert main(["--index-dir", str(fixture_index_dir), "eval", str(qfile), "--min-fact", "0.1"]) == 1
     assert 'needs questions with "facts"' in capsys.readouterr().err
+
+
+def test_explain_shows_the_passages_the_entry_level_saw(engine):
+    # the words of padro-alta's `also` phrasing: its passage is the closest, but the entry
+    # level never reads it, so the trace names another padro-alta passage
+    text = explain(engine, "Tinc el DNI vençut, m'hi puc apuntar igualment?")
+    for section in ("BM25 (lexical)", "DENSE (cosine)"):
+        block = text.split(section)[1].split("\n\n")[0]
+        assert "faq_also" not in block
