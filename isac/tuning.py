@@ -324,9 +324,10 @@ def fit_listwise_weights(ranker, scored, cfg) -> tuple[float, ...]:
     return fit_reranker(ranker, scored, cfg).weights
 
 
-def fit_answer_weights(ranker, scored) -> tuple[float, ...]:
-    """The second level's unit model, on the dev detail questions (their expected entry's units)."""
-    groups = []
+def unit_groups(ranker, scored) -> list[tuple]:
+    """(question, units, X, y) for each detail question whose expected entry is indexed: the
+    expected entry's parts, their features, and 1 where a part's text holds an expected fact."""
+    out = []
     for s in scored:
         if not s.item.facts or s.item.expected[0] not in ranker.position:
             continue
@@ -335,5 +336,10 @@ def fit_answer_weights(ranker, scored) -> tuple[float, ...]:
         units, x = ranker.selector.features(position, s.scores.query.tokens, s.item.question,
                                             s.scores.dense, s.scores.bm25)
         y = np.array([holds_fact(unit_text(entry, u.key, s.item.lang), s.item.facts) for u in units], dtype=float)
-        groups.append((x, y))
-    return fit_unit_weights(groups)
+        out.append((s.item, units, x, y))
+    return out
+
+
+def fit_answer_weights(ranker, scored) -> tuple[float, ...]:
+    """The second level's unit model, on the dev detail questions (their expected entry's units)."""
+    return fit_unit_weights([(x, y) for _, _, x, y in unit_groups(ranker, scored)])

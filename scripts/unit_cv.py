@@ -20,24 +20,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def groups_of(engine, ranker, scored):
-    """(question, units, X, y) for each dev detail question whose expected entry is known."""
-    from isac.answering import unit_text
-    from isac.evaluation.metrics import holds_fact
-
-    out = []
-    for s in scored:
-        if not s.item.facts or s.item.expected[0] not in ranker.position:
-            continue
-        position = ranker.position[s.item.expected[0]]
-        entry = ranker.index.entries[position]
-        units, x = ranker.selector.features(position, s.scores.query.tokens, s.item.question,
-                                            s.scores.dense, s.scores.bm25)
-        y = np.array([holds_fact(unit_text(entry, u.key, s.item.lang), s.item.facts) for u in units], dtype=float)
-        out.append((s.item, units, x, y))
-    return out
-
-
 def cross_validate(groups, folds: int, shuffles: int) -> tuple[float, float]:
     """Mean and spread of the share of answerable questions whose picked unit holds a fact."""
     from isac.answering import fit_unit_weights
@@ -67,11 +49,11 @@ def main() -> None:
     from isac.engine import load_engine
     from isac.ranking import Ranker
     from isac.settings import Settings
-    from isac.tuning import load_split, precompute
+    from isac.tuning import load_split, precompute, unit_groups
 
     engine = load_engine(Settings())
     dev = load_split(engine, [Path(args.file)], "dev")
-    groups = groups_of(engine, Ranker(engine.index, engine.calibrator), precompute(engine, dev))
+    groups = unit_groups(Ranker(engine.index, engine.calibrator), precompute(engine, dev))
     usable = sum(bool(g[3].any()) for g in groups)
     mean, sd = cross_validate(groups, args.folds, args.shuffles)
     print(f"{len(groups)} dev detail questions, {usable} with a part holding a fact; "
