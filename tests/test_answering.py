@@ -99,3 +99,20 @@ def test_a_faq_items_other_phrasings_count_for_its_unit_but_not_for_the_entry(en
     assert (d[pids] == -1.0).all() and (b[pids] == 0.0).all()
     b, d, _ = engine.ranker._masked(engine.config, ps.bm25, ps.dense, entry_level=False)
     assert np.array_equal(d, ps.dense)
+
+
+def test_the_training_groups_mark_the_parts_that_hold_an_expected_fact(engine):
+    from isac.evaluation.questions import EvalQuestion
+    from isac.tuning import precompute, unit_groups
+
+    detail = EvalQuestion("em serveix el passaport caducat per empadronar-me?", ("padro-alta",), "ca",
+                          facts=("vigent",))
+    plain = EvalQuestion("com m'empadrono?", ("padro-alta",), "ca")  # no facts: not a training group
+    groups = unit_groups(engine.ranker, precompute(engine, [detail, plain]))
+    assert len(groups) == 1
+    item, units, x, y = groups[0]
+    assert item is detail and x.shape == (len(units), len(UNIT_FEATURES))
+    entry = engine.index.entry("padro-alta")
+    assert [u.key for u, v in zip(units, y, strict=True) if v] == \
+        [u.key for u in units if "vigent" in unit_text(entry, u.key, "ca")]
+    assert y[[u.key for u in units].index("faq:0")] == 1.0
