@@ -27,7 +27,7 @@ class FaqItem:
     a: dict[str, str]
     source: str
     as_of: str | None = None
-    # other ways citizens ask the same detail, by language: each is a FAQ passage of the item
+    # other ways citizens ask the same detail, by language: `faq_also` passages, read by the second level only
     also: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
