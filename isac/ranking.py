@@ -254,8 +254,8 @@ class Ranker:
         from isac.records import Candidate, SearchResult
 
         p_bm25, p_dense, _ = self._masked(cfg, ps.bm25, ps.dense)
-        u_bm25, u_dense, _ = self._masked(cfg, ps.bm25, ps.dense, entry_level=False) if self.is_also.any() \
-            else (p_bm25, p_dense, None)
+        # what the second level reads: the same, with the FAQ items' other phrasings
+        u_bm25, u_dense, _ = self._masked(cfg, ps.bm25, ps.dense, entry_level=False)
         lo = -1e9
         e_bm25 = top_mean(self.layout.gather(p_bm25, lo), cfg.agg_k, lo)
         e_dense = top_mean(self.layout.gather(p_dense, lo), cfg.agg_k, lo)
