@@ -17,17 +17,22 @@ from pathlib import Path
 import numpy as np
 
 from isac.answering import UNIT_FEATURES, fit_unit_weights, unit_text
+from isac.choosers import (
+    OOS_SILENCE,
+    choose_decision,
+    choose_faq_threshold,
+    choose_margin,
+    choose_oos_margin,
+    choose_threshold,
+    labels,
+    predictions,
+)
 from isac.confidence import FEATURES, Calibrator, fit, reliability
 from isac.config import EngineConfig
-from isac.decision import decide
 from isac.evaluation.metrics import holds_fact, summary
 from isac.evaluation.questions import EvalQuestion, load_questions
-from isac.evaluation.runner import Prediction
 from isac.fusion import FusionMode
 from isac.ranking import FEATURE_NAMES, Ranker, fit_listwise
-
-# the out-of-scope silence wanted on new questions (issue 10); see oos_target
-OOS_SILENCE = 0.90
 
 
 @dataclass(frozen=True)
@@ -72,130 +77,6 @@ def precompute(engine, questions, config=None, batch: int = 128) -> list[Scored]
 def rank_all(ranker: Ranker, scored: list[Scored], cfg, k: int = 10):
     """Every question re-ranked under ``cfg``."""
     return [ranker.rank(s.scores, k, cfg) for s in scored]
-
-
-def predictions(index, scored: list[Scored], results, cfg) -> list[Prediction]:
-    """What each citizen would get under ``cfg``: the eval's own Prediction, so metrics are shared."""
-    out = []
-    for s, r in zip(scored, results, strict=True):
-        a = decide(index, r, cfg)
-        answer_id = a.entry.id if a.entry is not None else None
-        out.append(Prediction(s.item, tuple(c.entry_id for c in r.candidates), answer_id, a.status.value,
-                              a.confidence, 0.0, r, a.reason, a.text if a.status.value == "answer" else ""))
-    return out
-
-
-def labels(scored, results) -> np.ndarray:
-    """1 where the top entry is right (the calibrator's target)."""
-    return np.array([int(s.item.in_scope and bool(r.candidates) and r.candidates[0].entry_id in s.item.expected)
-                     for s, r in zip(scored, results, strict=True)])
-
-
-def choose_threshold(index, scored, results, cfg, target_oos: float = OOS_SILENCE) -> float:
-    """Lowest threshold that silences ``target_oos`` of the out-of-scope dev questions.
-
-    The lowest one leaves the fewest citizens wrongly without an answer; if none reaches
-    the target, the one with the smallest sum of both error rates.
-    """
-    best, best_cost = 0.5, None
-    plain = replace(cfg, choice_margin=0.0, clarify_margin=0.0)
-    for t in np.round(np.arange(0.02, 0.96, 0.01), 2):
-        m = summary(predictions(index, scored, results, replace(plain, answer_threshold=float(t))))
-        if (m["oos_abstained"] or 0) >= target_oos:
-            return float(t)
-        cost = (1 - (m["oos_abstained"] or 0)) + (m["in_scope_unanswered"] or 0)
-        if best_cost is None or cost < best_cost:
-            best, best_cost = float(t), cost
-    return best
-
-
-def choose_oos_margin(scored, results, max_false: float = 0.005) -> float:
-    """Smallest margin at which the out-of-scope rule silences at most ``max_false`` of in-scope."""
-    gaps_in = np.array([r.features["oos_gap"] for s, r in zip(scored, results, strict=True) if s.item.in_scope])
-    for m in np.round(np.arange(-0.05, 0.101, 0.005), 3):
-        if np.mean(gaps_in > m) <= max_false:
-            return float(m)
-    return 0.1
-
-
-def choose_margin(scored, results) -> float:
-    """Widest relative margin whose clarifications help more citizens than they slow down."""
-    best, best_gain = 0.0, 0.0
-    for m in (0.005, 0.01, 0.02, 0.03, 0.05, 0.08):
-        gain = 0.0
-        for s, r in zip(scored, results, strict=True):
-            if not s.item.in_scope or len(r.candidates) < 2:
-                continue
-            top = r.candidates[0].score
-            opts = [c for c in r.candidates[1:3] if (top - c.score) / (abs(top) + 1e-9) < m]
-            if not opts:
-                continue
-            if r.candidates[0].entry_id in s.item.expected:
-                gain -= 0.5  # a needless question costs the citizen a click
-            elif any(c.entry_id in s.item.expected for c in opts):
-                gain += 1.0  # the right answer is now one click away instead of missing
-        if gain > best_gain:
-            best, best_gain = m, gain
-    return best
-
-
-def useful(preds: list[Prediction]) -> float:
-    """What the decision is worth to citizens: right answers and choices holding the right procedure,
-    minus wrong confident answers (the worst outcome: a citizen acts on the wrong procedure)."""
-    gain = 0.0
-    for p in preds:
-        if not p.item.in_scope:
-            continue
-        if p.status == "answer":
-            gain += 1.0 if p.answer_id in p.item.expected else -1.0
-        elif p.status == "clarify" and p.result is not None:
-            options = [c.entry_id for c in p.result.candidates[:3]]
-            gain += 0.7 if any(e in p.item.expected for e in options) else -0.3
-    return gain
-
-
-def choose_decision(index, scored, results, cfg: EngineConfig, target_oos: float = OOS_SILENCE) -> EngineConfig:
-    """The answer threshold and the "Potser busqueu…" margin, chosen together on dev.
-
-    Among the pairs that keep ``target_oos`` of the out-of-scope questions silenced (a
-    choice offered to one counts against it), the one most useful to in-scope citizens.
-    """
-    best, best_key = cfg, None
-    threshold = choose_threshold(index, scored, results, cfg, target_oos)
-    # the threshold that silences enough out-of-scope questions with no choice at all, and
-    # every (margin, floor) that keeps that silence while offering choices below it
-    for t in np.round(np.arange(threshold, 0.96, 0.01), 2):
-        for m in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
-            for floor in ((t,) if m == 0.0 else (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)):
-                if floor > t:
-                    continue
-                trial = replace(cfg, answer_threshold=float(t), choice_margin=m, choice_floor=float(floor))
-                preds = predictions(index, scored, results, trial)
-                if (summary(preds)["oos_abstained"] or 0) < target_oos:
-                    continue
-                key = (round(useful(preds), 3), -t, -m, floor)
-                if best_key is None or key > best_key:
-                    best, best_key = trial, key
-    return best if best_key is not None else replace(cfg, answer_threshold=choose_threshold(index, scored, results,
-                                                                                               cfg, target_oos))
-
-
-def choose_faq_threshold(index, scored, results, cfg: EngineConfig) -> float:
-    """The FAQ cosine threshold that puts the most expected facts in the answers (detail dev questions).
-
-    Ties go to the higher threshold: a detail answer that is not sure of itself is worse
-    than the section, which usually holds the fact too.
-    """
-    detail = [(s, r) for s, r in zip(scored, results, strict=True) if s.item.facts]
-    if not detail:
-        return cfg.faq_threshold
-    ds, dr = [s for s, _ in detail], [r for _, r in detail]
-    best, best_value = cfg.faq_threshold, -1.0
-    for t in (0.99, 0.97, 0.95, 0.93, 0.92, 0.91, 0.90, 0.89, 0.88, 0.87, 0.86, 0.85, 0.83, 0.80):
-        value = summary(predictions(index, ds, dr, replace(cfg, faq_threshold=t)))["fact_in_answer"] or 0.0
-        if value > best_value + 1e-9:
-            best, best_value = t, value
-    return best
 
 
 def fit_fusion(ranker, scored, base: EngineConfig) -> EngineConfig:
