@@ -23,9 +23,10 @@ import numpy as np
 from isac.intent import detect_intent, detect_intents
 from isac.records import PassageKind
 from isac.shapes import asked_shapes, held_shapes, shape_match
+from isac.unit_intents import UnitIntentModel, unit_kind
 
 UNIT_FEATURES = ("dense", "dense_gap", "coverage", "intent", "is_faq", "is_what", "bm25", "faq_dense", "shape",
-                 "kind_dense_gap", "kind_coverage_gap", "kind_bm25_gap")
+                 "kind_dense_gap", "kind_coverage_gap", "kind_bm25_gap", "learned_kind", "learned_intent")
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,10 @@ class UnitChoice:
 class AnswerSelector:
     """The answerable units of every entry of an index, built once when the engine loads."""
 
-    def __init__(self, index) -> None:
-        """Group the passages into units and analyse the FAQ answers (which are not passages)."""
+    def __init__(self, index, intents: UnitIntentModel | None = None) -> None:
+        """Group the passages into units and analyse the FAQ answers (which are not passages);
+        ``intents``: the learned unit-intent model (default: the one `isac tune` saved)."""
+        self.intents = intents if intents is not None else UnitIntentModel.load()
         n = max(len(index.passage_tokens), 1)
         df = Counter(t for ts in index.passage_tokens for t in ts)
         # rarer words say more about which unit answers ("renovar" vs "termini")
@@ -114,6 +117,7 @@ class AnswerSelector:
             _within_kind(dense, is_faq),
             _within_kind(coverage, is_faq),
             _within_kind(bm25, is_faq),
+            learned_columns(self.intents, question, units),
         ])
         return units, rows
 
@@ -129,6 +133,19 @@ class AnswerSelector:
         order = np.argsort(-scores)
         margin = float(scores[order[0]] - scores[order[1]]) if len(units) > 1 else float("inf")
         return UnitChoice(units[int(order[0])].key, margin)
+
+
+def learned_columns(model: UnitIntentModel | None, question: str, units: tuple[Unit, ...]) -> np.ndarray:
+    """(units, 2): the learned probability that a part of the unit's kind answers, and that
+    one of the unit's intent does (a FAQ item's intent, a section's key; 0 for a FAQ item
+    with none). Zeros without a model."""
+    if model is None:
+        return np.zeros((len(units), 2))
+    p = model.probabilities(question)
+    kind = [p.get(unit_kind(u.key), 0.0) for u in units]
+    intent = [p.get(u.key, 0.0) if u.faq_item is None else (p.get(u.intent, 0.0) if u.intent else 0.0)
+              for u in units]
+    return np.column_stack([kind, intent])
 
 
 def _within_kind(values: np.ndarray, is_faq: np.ndarray) -> np.ndarray:

@@ -181,7 +181,8 @@ def cmd_tune(args) -> int:
                           Path("eval/questions-detail.jsonl")]
     try:
         negatives = [args.negatives] if args.negatives and args.negatives.exists() else []
-        tuned = tune(engine, [f for f in files if f.exists()], negatives)
+        unit_train = [args.unit_train] if args.unit_train and args.unit_train.exists() else []
+        tuned = tune(engine, [f for f in files if f.exists()], negatives, unit_train)
     except ValueError as exc:
         print(f"isac: error: {exc}", file=sys.stderr)
         return 2
@@ -190,6 +191,11 @@ def cmd_tune(args) -> int:
         tuned.calibrator.save(DEFAULT_PATH, config=tuned.saved_config(),
                               encoder=engine.index.manifest.get("encoder"), **tuned.report)
         print(f"wrote {DEFAULT_PATH}", file=sys.stderr)
+        if tuned.unit_intents is not None:
+            from isac.unit_intents import DEFAULT_PATH as INTENTS_PATH
+
+            tuned.unit_intents.save(INTENTS_PATH)
+            print(f"wrote {INTENTS_PATH}", file=sys.stderr)
     return 0
 
 
@@ -261,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", action="store_true", help="save the fitted calibration")
     p.add_argument("--negatives", type=Path, default=Path("eval/near-miss-negatives.jsonl"),
                    help="synthetic out-of-scope questions the confidence model also learns from (never measured)")
+    p.add_argument("--unit-train", type=Path, default=Path("eval/detail-train.jsonl"),
+                   help="more detail questions that only the second level learns from (never measured)")
     p.set_defaults(func=cmd_tune)
     from isac.analyzer.cli import add_commands
 

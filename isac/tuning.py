@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isac.answering import UNIT_FEATURES, fit_unit_weights, unit_text
+from isac.answering import UNIT_FEATURES, fit_unit_weights, learned_columns, unit_text
 from isac.choosers import (
     OOS_SILENCE,
     choose_decision,
@@ -33,6 +33,7 @@ from isac.evaluation.metrics import holds_fact, summary
 from isac.evaluation.questions import EvalQuestion, load_questions
 from isac.fusion import FusionMode
 from isac.ranking import FEATURE_NAMES, Ranker, fit_listwise
+from isac.unit_intents import UnitIntentModel, fit_unit_intents, unit_kind
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Tuned:
     config: EngineConfig
     calibrator: Calibrator
     report: dict
+    unit_intents: UnitIntentModel | None = None
 
     def saved_config(self) -> dict:
         """The values written to calibration.json's ``config``."""
@@ -168,8 +170,9 @@ def evaluate_scored(engine, scored, cfg: EngineConfig, calibrator: Calibrator) -
     return summary(predictions(engine.index, scored, results, cfg))
 
 
-def tune(engine, files: list[Path], negatives: Sequence[Path] = ()) -> Tuned:
-    """Fit everything on the dev splits of ``files`` (and the confidence also on ``negatives``); report dev and test."""
+def tune(engine, files: list[Path], negatives: Sequence[Path] = (), unit_train: Sequence[Path] = ()) -> Tuned:
+    """Fit everything on the dev splits of ``files`` (the confidence also on ``negatives``, the
+    second level also on ``unit_train``); report dev and test."""
     dev, test = load_split(engine, files, "dev"), load_split(engine, files, "test")
     negative_questions = load_negatives(engine, list(negatives))
     if not dev:
@@ -183,7 +186,12 @@ def tune(engine, files: list[Path], negatives: Sequence[Path] = ()) -> Tuned:
     cfg, calibrator = fit_decision(engine, scored, cfg, negatives=neg_scored)
     ranker = Ranker(engine.index, calibrator)
     results = rank_all(ranker, scored, cfg)
-    cfg = replace(cfg, answer_weights=fit_answer_weights(ranker, scored))
+    # the second level also learns from detail questions kept out of the entry level's fit,
+    # which they would tilt towards detail questions (they outnumber the other dev sets)
+    extra = precompute(engine, load_split(engine, list(unit_train), "dev"), cfg) if unit_train else []
+    intents, weights = fit_second_level(unit_groups(ranker, scored + extra))
+    ranker.selector.intents = intents
+    cfg = replace(cfg, answer_weights=weights)
     # the second level picks its part while ranking: rank again, or the FAQ threshold and
     # the dev report would see answers without it
     results = rank_all(ranker, scored, cfg)
@@ -191,13 +199,14 @@ def tune(engine, files: list[Path], negatives: Sequence[Path] = ()) -> Tuned:
     report = {"dev": summary(predictions(engine.index, scored, results, cfg)),
               "reliability_dev": reliability(np.array([r.confidence for r in results]), labels(scored, results)),
               "fitted_on": ", ".join(f"{f} split=dev" for f in files) + f" ({len(dev)} questions)"
-              + "".join(f"; confidence also on {f} ({len(negative_questions)} near misses)" for f in negatives)}
+              + "".join(f"; confidence also on {f} ({len(negative_questions)} near misses)" for f in negatives)
+              + "".join(f"; second level also on {f} ({len(extra)} detail questions)" for f in unit_train)}
     if test:
         tscored = precompute(engine, test, cfg)
         tres = rank_all(ranker, tscored, cfg)
         report["test"] = summary(predictions(engine.index, tscored, tres, cfg))
         report["reliability_test"] = reliability(np.array([r.confidence for r in tres]), labels(tscored, tres))
-    return Tuned(cfg, calibrator, report)
+    return Tuned(cfg, calibrator, report, intents)
 
 
 def fit_listwise_weights(ranker, scored, cfg) -> tuple[float, ...]:
@@ -221,6 +230,32 @@ def unit_groups(ranker, scored) -> list[tuple]:
     return out
 
 
-def fit_answer_weights(ranker, scored) -> tuple[float, ...]:
-    """The second level's unit model, on the dev detail questions (their expected entry's units)."""
-    return fit_unit_weights([(x, y) for _, _, x, y in unit_groups(ranker, scored)])
+def with_learned(groups, model) -> list[tuple]:
+    """``groups`` with their two learned columns computed by ``model`` (the last two features)."""
+    return [(item, units, np.column_stack([x[:, :-2], learned_columns(model, item.question, units)]), y)
+            for item, units, x, y in groups]
+
+
+def answered_by(units, y) -> set[str]:
+    """The kinds of the parts that hold a question's fact (what the unit-intent model learns)."""
+    return {unit_kind(u.key) for u, v in zip(units, y, strict=True) if v}
+
+
+def fit_second_level(groups, folds: int = 5) -> tuple[UnitIntentModel | None, tuple[float, ...]]:
+    """The unit-intent model and the unit weights, fitted on ``unit_groups``.
+
+    The weights learn from out-of-fold probabilities: a model asked about the questions it
+    was fitted on is surer than it will be on a citizen's, and the weights would trust it
+    too much.
+    """
+    usable = [g for g in groups if g[3].any()]
+    if not usable:
+        return None, ()
+    oof: list[tuple] = []
+    for k in range(folds):
+        held = usable[k::folds]
+        train = [g for i, g in enumerate(usable) if i % folds != k]
+        model = fit_unit_intents([g[0].question for g in train], [answered_by(g[1], g[3]) for g in train])
+        oof += with_learned(held, model)
+    weights = fit_unit_weights([(x, y) for _, _, x, y in oof])
+    return fit_unit_intents([g[0].question for g in usable], [answered_by(g[1], g[3]) for g in usable]), weights

@@ -2,11 +2,12 @@
 
 The figure `isac tune` cannot give: how often the unit model, fitted without a question,
 picks a part of the question's expected entry that holds an expected fact. K folds,
-several shuffles; only dev questions are read, so a feature can be tried without ever
-looking at test.
+several shuffles over the detail dev split and ``eval/detail-train.jsonl`` pooled; only
+dev questions are read, so a feature can be tried without ever looking at test.
 
     .venv/bin/python scripts/unit_cv.py                 # 5 folds x 3 shuffles
     .venv/bin/python scripts/unit_cv.py --misses 20     # and print misses of the pooled fit
+    .venv/bin/python scripts/unit_cv.py --no-learned    # without the unit-intent model
 """
 
 from __future__ import annotations
@@ -20,19 +21,33 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def cross_validate(groups, folds: int, shuffles: int) -> tuple[float, float]:
-    """Mean and spread of the share of answerable questions whose picked unit holds a fact."""
+def cross_validate(groups, folds: int, shuffles: int, learned: bool = True) -> tuple[float, float]:
+    """Mean and spread of the share of answerable questions whose picked unit holds a fact.
+
+    Each fold fits the whole second level on the other folds, as `isac tune` does on all of
+    dev: the unit-intent model (its own inner folds give the weights out-of-fold
+    probabilities) and the unit weights. ``learned=False`` zeroes the learned columns.
+    """
     from isac.answering import fit_unit_weights
+    from isac.tuning import fit_second_level, with_learned
 
     usable = [g for g in groups if g[3].any()]
+    if not learned:
+        usable = with_learned(usable, None)
     scores = []
     for seed in range(shuffles):
         order = np.random.default_rng(seed).permutation(len(usable))
         hits = 0
         for k in range(folds):
             held = set(order[k::folds].tolist())
-            w = np.asarray(fit_unit_weights([(g[2], g[3]) for i, g in enumerate(usable) if i not in held]))
-            hits += sum(int(usable[i][3][int(np.argmax(usable[i][2] @ w))] > 0) for i in held)
+            train = [g for i, g in enumerate(usable) if i not in held]
+            if learned:
+                model, w = fit_second_level(train)
+                test = with_learned([usable[i] for i in sorted(held)], model)
+            else:
+                w = fit_unit_weights([(g[2], g[3]) for g in train])
+                test = [usable[i] for i in sorted(held)]
+            hits += sum(int(y[int(np.argmax(x @ np.asarray(w)))] > 0) for _, _, x, y in test)
         scores.append(hits / len(usable))
     return float(np.mean(scores)), float(np.std(scores))
 
@@ -40,25 +55,33 @@ def cross_validate(groups, folds: int, shuffles: int) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--file", default="eval/questions-detail.jsonl")
+    ap.add_argument("--train", default="eval/detail-train.jsonl",
+                    help="detail questions only the second level learns from, pooled with --file's dev split")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--shuffles", type=int, default=3)
     ap.add_argument("--misses", type=int, default=0, help="print this many misses of the fit on all of dev")
+    ap.add_argument("--no-learned", action="store_true", help="without the unit-intent model (its two columns zero)")
     args = ap.parse_args()
 
     from isac.answering import UNIT_FEATURES, fit_unit_weights
     from isac.engine import load_engine
     from isac.ranking import Ranker
     from isac.settings import Settings
-    from isac.tuning import load_split, precompute, unit_groups
+    from isac.tuning import fit_second_level, load_split, precompute, unit_groups, with_learned
 
     engine = load_engine(Settings())
-    dev = load_split(engine, [Path(args.file)], "dev")
+    dev = load_split(engine, [Path(args.file)] + ([Path(args.train)] if Path(args.train).exists() else []), "dev")
     groups = unit_groups(Ranker(engine.index, engine.calibrator), precompute(engine, dev))
     usable = sum(bool(g[3].any()) for g in groups)
-    mean, sd = cross_validate(groups, args.folds, args.shuffles)
+    mean, sd = cross_validate(groups, args.folds, args.shuffles, learned=not args.no_learned)
     print(f"{len(groups)} dev detail questions, {usable} with a part holding a fact; "
           f"picked part holds a fact (CV {args.folds}x{args.shuffles}): {mean:.3f} ± {sd:.3f}")
-    w = np.asarray(fit_unit_weights([(g[2], g[3]) for g in groups]))
+    if args.no_learned:
+        groups = with_learned(groups, None)
+        w = np.asarray(fit_unit_weights([(g[2], g[3]) for g in groups if g[3].any()]))
+    else:
+        model, weights = fit_second_level(groups)
+        groups, w = with_learned(groups, model), np.asarray(weights)
     print("weights:", ", ".join(f"{n}={v:+.2f}" for n, v in zip(UNIT_FEATURES, w, strict=True)))
     shown = 0
     for item, units, x, y in groups:
