@@ -23,7 +23,8 @@ import numpy as np
 from isac.intent import detect_intent, detect_intents
 from isac.records import PassageKind
 from isac.shapes import asked_shapes, held_shapes, shape_match
-from isac.unit_intents import UnitIntentModel, unit_kind
+from isac.unit_intents import load_unit_intents, unit_kind
+from isac.word_models import WordModel
 
 UNIT_FEATURES = ("dense", "dense_gap", "coverage", "intent", "is_faq", "is_what", "bm25", "faq_dense", "shape",
                  "kind_dense_gap", "kind_coverage_gap", "kind_bm25_gap", "learned_kind", "learned_intent")
@@ -56,10 +57,10 @@ class UnitChoice:
 class AnswerSelector:
     """The answerable units of every entry of an index, built once when the engine loads."""
 
-    def __init__(self, index, intents: UnitIntentModel | None = None) -> None:
+    def __init__(self, index, intents: WordModel | None = None) -> None:
         """Group the passages into units and analyse the FAQ answers (which are not passages);
         ``intents``: the learned unit-intent model (default: the one `isac tune` saved)."""
-        self.intents = intents if intents is not None else UnitIntentModel.load()
+        self.intents = intents if intents is not None else load_unit_intents()
         n = max(len(index.passage_tokens), 1)
         df = Counter(t for ts in index.passage_tokens for t in ts)
         # rarer words say more about which unit answers ("renovar" vs "termini")
@@ -135,7 +136,7 @@ class AnswerSelector:
         return UnitChoice(units[int(order[0])].key, margin)
 
 
-def learned_columns(model: UnitIntentModel | None, question: str, units: tuple[Unit, ...]) -> np.ndarray:
+def learned_columns(model: WordModel | None, question: str, units: tuple[Unit, ...]) -> np.ndarray:
     """(units, 2): the learned probability that a part of the unit's kind answers, and that
     one of the unit's intent does (a FAQ item's intent, a section's key; 0 for a FAQ item
     with none). Zeros without a model."""

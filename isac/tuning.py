@@ -33,7 +33,8 @@ from isac.evaluation.metrics import holds_fact, summary
 from isac.evaluation.questions import EvalQuestion, load_questions
 from isac.fusion import FusionMode
 from isac.ranking import FEATURE_NAMES, Ranker, fit_listwise
-from isac.unit_intents import UnitIntentModel, fit_unit_intents, unit_kind
+from isac.unit_intents import fit_unit_intents, unit_kind
+from isac.word_models import WordModel
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Tuned:
     config: EngineConfig
     calibrator: Calibrator
     report: dict
-    unit_intents: UnitIntentModel | None = None
+    unit_intents: WordModel | None = None
 
     def saved_config(self) -> dict:
         """The values written to calibration.json's ``config``."""
@@ -241,7 +242,7 @@ def answered_by(units, y) -> set[str]:
     return {unit_kind(u.key) for u, v in zip(units, y, strict=True) if v}
 
 
-def fit_second_level(groups, folds: int = 5) -> tuple[UnitIntentModel | None, tuple[float, ...]]:
+def fit_second_level(groups, folds: int = 5) -> tuple[WordModel | None, tuple[float, ...]]:
     """The unit-intent model and the unit weights, fitted on ``unit_groups``.
 
     The weights learn from out-of-fold probabilities: a model asked about the questions it

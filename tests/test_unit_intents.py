@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from isac.answering import UNIT_FEATURES, Unit, learned_columns
-from isac.unit_intents import UnitIntentModel, fit_unit_intents, ngrams, unit_kind
+from isac.unit_intents import fit_unit_intents, unit_kind
+from isac.word_models import WordModel, ngrams
 
 # a toy detail set: the wording says which kind of part holds the answer
 QUESTIONS = [
@@ -54,7 +55,7 @@ def test_numpy_probabilities_equal_scikit_learns(model):
 def test_save_and_load_keep_the_probabilities(model, tmp_path):
     path = tmp_path / "unit_intents.json"
     model.save(path)
-    loaded = UnitIntentModel.load(path)
+    loaded = WordModel.load(path)
     assert loaded is not None and loaded.labels == model.labels
     for q in ("quant costa?", "on és l'oficina?", "paraules desconegudes"):
         a, b = model.probabilities(q), loaded.probabilities(q)
@@ -62,15 +63,15 @@ def test_save_and_load_keep_the_probabilities(model, tmp_path):
 
 
 def test_a_missing_model_is_none_and_a_broken_one_says_how_to_fix_it(tmp_path):
-    assert UnitIntentModel.load(tmp_path / "absent.json") is None
+    assert WordModel.load(tmp_path / "absent.json") is None
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps({"labels": ["cost"], "terms": ["a", "b"], "idf": [1.0, 1.0],
                                   "coef": [[1.0]], "intercept": [0.0]}))
     with pytest.raises(ValueError, match="isac tune --write"):
-        UnitIntentModel.load(broken)
+        WordModel.load(broken)
     broken.write_text("{not json")
     with pytest.raises(ValueError, match="isac tune --write"):
-        UnitIntentModel.load(broken)
+        WordModel.load(broken)
 
 
 def test_too_few_questions_fit_no_model():
