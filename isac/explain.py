@@ -75,6 +75,11 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
             picked = answer.section == "faq" or answer.section == first.unit
             lines.append(f"UNIT         the second level picks {first.unit} (margin {first.unit_margin:.2f} over the "
                          f"next part){'' if picked else '; not a detail question, so the summary or intent section'}")
+            model = engine.ranker.selector.intents
+            if model is not None:
+                p = sorted(model.probabilities(question).items(), key=lambda kv: -kv[1])[:3]
+                lines.append("             the words ask for " + ", ".join(f"{k} {v:.2f}" for k, v in p)
+                             + " (learned unit intents)")
         if first.faq_item is not None:
             item = answer.entry.faq[first.faq_item]
             verdict = "answers" if answer.faq is not None else "below the threshold: the section answers"

@@ -207,8 +207,18 @@ def test_explain_shows_the_unit_the_second_level_picked(engine):
     weights = tuple(1.0 if f == "coverage" else 0.0 for f in UNIT_FEATURES)
     cfg = replace(engine.config, answer_threshold=0.0, clarify_margin=0.0, answer_weights=weights)
     eager = Engine(engine.index, engine.encoder, cfg, calibrator=engine.calibrator)
-    text = explain(eager, "cal el contracte de lloguer per acreditar el domicili de l'empadronament?")
-    assert "UNIT         the second level picks documents" in text
+    question = "cal el contracte de lloguer per acreditar el domicili de l'empadronament?"
+    eager.ranker.selector.intents = None
+    text = explain(eager, question)
+    assert "UNIT         the second level picks documents" in text and "learned unit intents" not in text
+    from isac.unit_intents import fit_unit_intents
+
+    eager.ranker.selector.intents = fit_unit_intents(
+        ["quin document cal?", "quins papers porto?", "cal el contracte?", "documentació necessària?",
+         "quant costa?", "quin preu té?", "és gratuït?", "quant val?", "qui ho pot demanar?", "tinc dret?"],
+        [{"documents"}] * 4 + [{"cost"}] * 4 + [{"who"}] * 2)
+    line = next(ln for ln in explain(eager, question).splitlines() if "learned unit intents" in ln)
+    assert line.split("ask for ")[1].startswith("documents")  # the most probable kind first
 
 
 def test_min_fact_gate(engine, capsys, tmp_path):
