@@ -231,10 +231,17 @@ def unit_groups(ranker, scored) -> list[tuple]:
     return out
 
 
+LEARNED = [UNIT_FEATURES.index("learned_kind"), UNIT_FEATURES.index("learned_intent")]
+
+
 def with_learned(groups, model) -> list[tuple]:
-    """``groups`` with their two learned columns computed by ``model`` (the last two features)."""
-    return [(item, units, np.column_stack([x[:, :-2], learned_columns(model, item.question, units)]), y)
-            for item, units, x, y in groups]
+    """``groups`` with their two learned columns computed by ``model`` instead."""
+    out = []
+    for item, units, x, y in groups:
+        x = x.copy()
+        x[:, LEARNED] = learned_columns(model, item.question, units)
+        out.append((item, units, x, y))
+    return out
 
 
 def answered_by(units, y) -> set[str]:

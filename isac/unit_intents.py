@@ -8,7 +8,7 @@ answer. The second level uses it as two features (``answering.learned_columns``)
 
 It is fitted by `isac tune` and saved in ``isac/unit_intents.json``. Fitted on the detail
 dev split and ``eval/detail-train.jsonl`` (672 questions), it raised the share of questions
-whose picked part holds a fact from 0.812 to 0.826 (5-fold cross-validation over both,
+whose picked part holds a fact from 0.806 to 0.828 (5-fold cross-validation over both,
 3 shuffles; ``scripts/unit_cv.py``).
 """
 
@@ -38,6 +38,7 @@ def fit_unit_intents(questions: Sequence[str], answered_by: Sequence[set[str]], 
     """Fit on questions and, for each, the kinds of part that hold its answer.
 
     C and min_df were chosen by cross-validation on the detail dev split (``scripts/unit_cv.py``:
-    min_df 1 / 2 / 3 gave 0.826 / 0.820 / 0.813 at C=10, and C=30 0.828: C=10 is on the plateau).
+    on 676 questions, min_df 1 / 2 / 3 gave 0.826 / 0.820 / 0.813 at C=10, and C=30 0.828: C=10
+    is on the plateau).
     """
     return fit_word_model(questions, answered_by, KINDS, C=C, min_df=min_df)
