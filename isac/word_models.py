@@ -79,9 +79,9 @@ class WordModel:
 
 
 def fit_word_model(texts: Sequence[str], label_sets: Sequence[set[str]], labels: Sequence[str], *,
-                   C: float = 10.0, min_df: int = 1, balanced: bool = False) -> WordModel | None:
+                   C: float = 10.0, min_df: int = 1) -> WordModel | None:
     """One logistic regression per label (a text has the labels of its set); None with too
-    few texts or no label that sometimes applies. ``balanced`` weighs each class equally."""
+    few texts or no label that sometimes applies."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -94,7 +94,7 @@ def fit_word_model(texts: Sequence[str], label_sets: Sequence[set[str]], labels:
         y = np.array([label in s for s in label_sets])
         if y.all() or not y.any():
             continue  # a label that always or never applies says nothing
-        m = LogisticRegression(C=C, max_iter=3000, class_weight="balanced" if balanced else None).fit(X, y)
+        m = LogisticRegression(C=C, max_iter=3000).fit(X, y)
         kept.append(label)
         coef.append(m.coef_[0])
         intercept.append(m.intercept_[0])
