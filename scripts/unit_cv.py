@@ -21,26 +21,29 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def cross_validate(groups, folds: int, shuffles: int, learned: bool = True) -> tuple[float, float]:
+def cross_validate(groups, folds: int, shuffles: int, learned: bool = True, extra=()) -> tuple[float, float]:
     """Mean and spread of the share of answerable questions whose picked unit holds a fact.
 
     Each fold fits the whole second level on the other folds, as `isac tune` does on all of
     dev: the unit-intent model (its own inner folds give the weights out-of-fold
     probabilities) and the unit weights. ``learned=False`` zeroes the learned columns.
+    ``extra`` groups join every training fold and are never held out, so a new batch of
+    training questions can be judged on an unchanged pool.
     """
     from isac.answering import fit_unit_weights
     from isac.tuning import fit_second_level, with_learned
 
     usable = [g for g in groups if g[3].any()]
+    extra = [g for g in extra if g[3].any()]
     if not learned:
-        usable = with_learned(usable, None)
+        usable, extra = with_learned(usable, None), with_learned(extra, None)
     scores = []
     for seed in range(shuffles):
         order = np.random.default_rng(seed).permutation(len(usable))
         hits = 0
         for k in range(folds):
             held = set(order[k::folds].tolist())
-            train = [g for i, g in enumerate(usable) if i not in held]
+            train = [g for i, g in enumerate(usable) if i not in held] + extra
             if learned:
                 model, w = fit_second_level(train)
                 test = with_learned([usable[i] for i in sorted(held)], model)
@@ -57,6 +60,8 @@ def main() -> None:
     ap.add_argument("--file", default="eval/questions-detail.jsonl")
     ap.add_argument("--train", default="eval/detail-train.jsonl",
                     help="detail questions only the second level learns from, pooled with --file's dev split")
+    ap.add_argument("--extra", default="",
+                    help="more training questions that join every training fold and are never held out")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--shuffles", type=int, default=3)
     ap.add_argument("--misses", type=int, default=0, help="print this many misses of the fit on all of dev")
@@ -73,7 +78,12 @@ def main() -> None:
     dev = load_split(engine, [Path(args.file)] + ([Path(args.train)] if Path(args.train).exists() else []), "dev")
     groups = unit_groups(Ranker(engine.index, engine.calibrator), precompute(engine, dev))
     usable = sum(bool(g[3].any()) for g in groups)
-    mean, sd = cross_validate(groups, args.folds, args.shuffles, learned=not args.no_learned)
+    extra = []
+    if args.extra:
+        extra = unit_groups(Ranker(engine.index, engine.calibrator),
+                            precompute(engine, load_split(engine, [Path(args.extra)], "dev")))
+        print(f"{len(extra)} extra training questions, never held out")
+    mean, sd = cross_validate(groups, args.folds, args.shuffles, learned=not args.no_learned, extra=extra)
     print(f"{len(groups)} dev detail questions, {usable} with a part holding a fact; "
           f"picked part holds a fact (CV {args.folds}x{args.shuffles}): {mean:.3f} ± {sd:.3f}")
     if args.no_learned:

@@ -186,3 +186,17 @@ def test_predict_names_the_line_of_an_unusable_question(engine):
     qs = [EvalQuestion("vull un gual", ("gual",), "ca", line=1), EvalQuestion("x" * 600, ("gual",), "ca", line=7)]
     with pytest.raises(EvalFileError, match="line 7: the query has 600 characters"):
         predict(engine, qs)
+
+
+@pytest.mark.parametrize("text,facts,held", [
+    ("un descompte del 10 % amb 4 a 6 aportacions", ["10%"], True),
+    ("un descuento del 10% con 4 a 6", ["10 %"], True),
+    ("La taxa és de 30 € l'any", ["30€"], True),
+    ("El carnet és GRATUÏT", ["gratuit"], True),
+    ("un descompte del 100 %", ["10%"], False),
+    ("un descompte del 10 %", ["20%", "15 %"], False),
+])
+def test_fact_in_answer_ignores_accents_case_and_the_space_before_a_unit(text, facts, held):
+    from isac.evaluation.metrics import holds_fact
+
+    assert holds_fact(text, facts) is held

@@ -32,3 +32,17 @@ def test_short_ambiguous_searches_default_to_catalan(text):
 
 def test_short_clearly_spanish_search():
     assert detect("recibo ibi") == "es"
+
+
+@pytest.mark.parametrize("text,lang", [
+    # voice-typed Spanish: no accents, no "¿", and mostly words Catalan shares
+    ("se me ha roto la persiana del local y no se a quien llamar", "es"),
+    ("la multa de la grua de ayer la pago en el deposito", "es"),
+    ("el recibo de la basura me ha llegado dos veces", "es"),
+    # voice-typed Catalan keeps its answer language; "pago" and "si no" are Catalan too
+    ("amb el pla mensual quantes quotes pago a l any", "ca"),
+    ("si no pago la multa a temps que passa", "ca"),
+    ("o sigui on esta l oficina del padro", "ca"),
+])
+def test_unaccented_voice_typing_keeps_its_language(text, lang):
+    assert detect(text) == lang
