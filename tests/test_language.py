@@ -46,3 +46,16 @@ def test_short_clearly_spanish_search():
 ])
 def test_unaccented_voice_typing_keeps_its_language(text, lang):
     assert detect(text) == lang
+
+
+@pytest.mark.parametrize("text", [
+    "How do I get a library card in Terrassa?",
+    "My bookshop wants to put a table with books out on the street on Sant Jordi day. Do we need a permit?",
+])
+def test_english_sentences_with_catalan_looking_words_are_english(text):
+    # "on", "per", "in" and the city's name once made these Catalan
+    assert detect(text) == "en"
+
+
+def test_a_catalan_question_with_words_english_also_knows_stays_catalan():
+    assert detect("quants metres fa una parcel·la dels horts de Mossèn Homs?") == "ca"
