@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from isac.intent import detect_intent, detect_intents
-from isac.records import PassageKind
+from isac.records import SECOND_LEVEL_ONLY, PassageKind
 from isac.shapes import asked_shapes, held_shapes, shape_match
 from isac.unit_intents import load_unit_intents, unit_kind
 from isac.word_models import WordModel
@@ -67,7 +67,7 @@ class AnswerSelector:
         self.idf = {t: math.log(n / c) for t, c in df.items()}
         by_entry: dict[int, dict[str, list[int]]] = {}
         for p in index.passages:
-            if p.kind is PassageKind.SECTION or (p.kind in (PassageKind.FAQ, PassageKind.FAQ_ALSO) and p.section):
+            if p.kind is PassageKind.SECTION or (p.kind in (PassageKind.FAQ, *SECOND_LEVEL_ONLY) and p.section):
                 e = int(index.passage_entry[p.pid])
                 by_entry.setdefault(e, {}).setdefault(str(p.section), []).append(p.pid)
         self.units: dict[int, tuple[Unit, ...]] = {}

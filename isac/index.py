@@ -30,7 +30,7 @@ from isac.records import Channels, Entry, FaqItem, OutOfScopeTopic, Passage, Pas
 from isac.spelling import SpellCorrector
 from isac.text import Analyzer
 
-FORMAT_VERSION = 6  # 4: classifier.npz; 5: its out-of-scope class; 6: faq_also passages
+FORMAT_VERSION = 7  # 4: classifier.npz; 5: its out-of-scope class; 6: faq_also passages; 7: faq_answer
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}
 
 

@@ -186,10 +186,10 @@ def _fit_classifier(kb: KnowledgeBase, passages, hashes: list[str], vectors: np.
     from dataclasses import replace
 
     from isac.classifier import MAX_UPDATES, OUT_OF_SCOPE, EntryClassifier, fit_classifier, update_classifier
-    from isac.records import PassageKind
+    from isac.records import SECOND_LEVEL_ONLY
 
-    # a FAQ item's other phrasings stay out: they tell its entry's parts apart, not entries
-    keep = np.array([p.kind is not PassageKind.FAQ_ALSO for p in passages], dtype=bool)
+    # a FAQ item's other phrasings and its answer stay out: they tell its entry's parts apart, not entries
+    keep = np.array([p.kind not in SECOND_LEVEL_ONLY for p in passages], dtype=bool)
     passages = [p for p, k in zip(passages, keep, strict=True) if k]
     hashes = [h for h, k in zip(hashes, keep, strict=True) if k]
     vectors = vectors[keep]

@@ -33,6 +33,8 @@ def split_entry(entry: Entry, start: int = 0) -> list[Passage]:
         for lang, phrasings in item.also.items():
             for text in phrasings:
                 add(PassageKind.FAQ_ALSO, lang, text, f"faq:{i}")
+        for lang, answer in item.a.items():
+            add(PassageKind.FAQ_ANSWER, lang, answer, f"faq:{i}")
     if entry.keywords:
         add(PassageKind.KEYWORDS, "ca", ", ".join(entry.keywords))
     return out

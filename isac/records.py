@@ -85,6 +85,14 @@ class PassageKind(str, Enum):
     FAQ = "faq"
     # a FAQ item's other phrasings: only the second level reads them (see ranking.Ranker._masked)
     FAQ_ALSO = "faq_also"
+    # a FAQ item's answer, for the second level alone: e5 matches a question to the passage that
+    # answers it, not only to another question (cross-validated pick 0.827 -> 0.832)
+    FAQ_ANSWER = "faq_answer"
+
+
+# passage kinds only the second level reads: never evidence for the entry, never learned by
+# the entry classifier
+SECOND_LEVEL_ONLY = (PassageKind.FAQ_ALSO, PassageKind.FAQ_ANSWER)
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,23 @@ def test_a_faq_items_other_phrasings_count_for_its_unit_but_not_for_the_entry(en
     assert np.array_equal(d, ps.dense)
 
 
+def test_a_faq_items_answer_is_a_passage_of_its_unit_that_never_counts_for_the_entry(engine):
+    from isac.records import PassageKind
+
+    answers = [p for p in engine.index.passages if p.kind is PassageKind.FAQ_ANSWER]
+    assert {(p.entry_id, p.section, p.lang) for p in answers} == {("padro-alta", "faq:0", "ca"),
+                                                                  ("padro-alta", "faq:0", "es")}
+    assert next(p.text for p in answers if p.lang == "ca") == "No: el document d'identitat ha d'estar vigent."
+    unit = next(u for u in engine.ranker.selector.units[_position(engine, "padro-alta")] if u.key == "faq:0")
+    assert {p.pid for p in answers} <= set(unit.pids.tolist())
+    # a question in the answer's own words reaches it, but only the second level sees that
+    ps = engine.score_passages("el document d'identitat ha d'estar vigent", "ca")
+    pids = [p.pid for p in answers]
+    assert ps.dense[pids].max() > 0.9
+    _, d, _ = engine.ranker._masked(engine.config, ps.bm25, ps.dense)
+    assert (d[pids] == -1.0).all()
+
+
 def test_the_training_groups_mark_the_parts_that_hold_an_expected_fact(engine):
     from isac.evaluation.questions import EvalQuestion
     from isac.tuning import precompute, unit_groups
