@@ -68,21 +68,20 @@ def detect(text: str, default: str = "ca") -> str:
     """'ca', 'es' or 'en'; ``default`` when the text gives no clue (one-word searches)."""
     low = text.lower()
     only = _only_one(low)
+    ca_found = _CA_MARKS.findall(low)
+    es, ca = len(_ES_MARKS.findall(low)), len(ca_found)
     # "on", "hi", "per" are Catalan marks and English words: a sentence of English words with
     # no other mark is English ("How do I get a library card in Terrassa?" was Catalan)
-    ca_marks = [m for m in _CA_MARKS.findall(low) if m not in _ENGLISH_TOO]
-    if only["en"] >= 2 and only["en"] > only["ca"] + only["es"] and not ca_marks and not _ES_MARKS.search(low):
+    if (only["en"] >= 2 and only["en"] > only["ca"] + only["es"] and not es
+            and all(m in _ENGLISH_TOO for m in ca_found)):
         return "en"
-    es = len(_ES_MARKS.findall(low))
-    ca = len(_CA_MARKS.findall(low))
     short = len(low.split()) <= 2
     # one mark settles a one- or two-word search ("padrón", "què és"); longer text needs two
     if es != ca and max(es, ca) >= (1 if short else 2):
         return "es" if es > ca else "ca"
-    if not short:
-        # words only one of Catalan and Spanish writes ("vivienda", "renuevo"; "habitatge")
-        if only["es"] != only["ca"] and max(only["es"], only["ca"]) >= only["en"]:
-            return "es" if only["es"] > only["ca"] else "ca"
+    # then words only one of Catalan and Spanish writes ("vivienda", "renuevo"; "habitatge")
+    if not short and only["es"] != only["ca"] and max(only["es"], only["ca"]) >= only["en"]:
+        return "es" if only["es"] > only["ca"] else "ca"
     values = _scores(text)
     if not values:
         return default

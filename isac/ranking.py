@@ -211,7 +211,7 @@ class Ranker:
         # a FAQ item's other phrasings and its answer weigh only in the second level: as entry
         # evidence the phrasings cost dev accuracy (0.973 -> 0.968 original, wild unanswered
         # 3.9% -> 4.9%)
-        self.is_also = np.array([k in SECOND_LEVEL_ONLY for k in kinds])
+        self.second_level_only = np.array([k in SECOND_LEVEL_ONLY for k in kinds])
         # FAQ passages by entry: (passage ids, item numbers) for the second-level match
         faq: dict[int, list[tuple[int, int]]] = {}
         for p in index.passages:
@@ -228,8 +228,8 @@ class Ranker:
     def _masked(self, cfg, p_bm25: np.ndarray, p_dense: np.ndarray, p_overlap: np.ndarray | None = None,
                 entry_level: bool = True):
         """Passage scores with the switched-off passage kinds removed (ablation switches), and for the
-        entry level the FAQ items' other phrasings."""
-        off = self.is_also.copy() if entry_level else np.zeros(len(self.is_citizen), dtype=bool)
+        entry level the passages only the second level reads (FAQ items' other phrasings and answers)."""
+        off = self.second_level_only.copy() if entry_level else np.zeros(len(self.is_citizen), dtype=bool)
         if not cfg.questions:
             off |= self.is_citizen
         if not cfg.situations:
@@ -255,7 +255,7 @@ class Ranker:
         from isac.records import Candidate, SearchResult
 
         p_bm25, p_dense, _ = self._masked(cfg, ps.bm25, ps.dense)
-        # what the second level reads: the same, with the FAQ items' other phrasings
+        # what the second level reads: the same, with the FAQ items' other phrasings and answers
         u_bm25, u_dense, _ = self._masked(cfg, ps.bm25, ps.dense, entry_level=False)
         lo = -1e9
         e_bm25 = top_mean(self.layout.gather(p_bm25, lo), cfg.agg_k, lo)
