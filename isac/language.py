@@ -35,30 +35,31 @@ _ENGLISH_TOO = frozenset({"on", "hi", "per", "em", "com"})
 
 
 @lru_cache(maxsize=4096)
-def _only_one(text: str) -> dict[str, int]:
-    """How many of the text's words exactly one of the three dictionaries knows, by language."""
+def _word_languages(low: str) -> tuple[tuple[str, ...], ...]:
+    """For each word of the (lowercased) text, the languages whose dictionary knows it as written.
+
+    simplemma's own ``langdetect`` also guesses by affixes, which calls "plusvalua" Spanish.
+    """
     from isac.text import known_languages
 
+    return tuple(known_languages(word) for word in re.findall(r"[^\W\d_]{2,}", low))
+
+
+def _only_one(low: str) -> dict[str, int]:
+    """How many of the text's words exactly one of the three dictionaries knows, by language."""
     counts = dict.fromkeys(("ca", "es", "en"), 0)
-    for word in re.findall(r"[^\W\d_]{2,}", text.lower()):
-        known = known_languages(word)
+    for known in _word_languages(low):
         if len(known) == 1:
             counts[known[0]] += 1
     return counts
 
 
-@lru_cache(maxsize=4096)
-def _scores(text: str) -> list[tuple[str, float]]:
-    """(language, share of the known words) best first, shares summing to 1; [] when none is known.
-
-    A word counts for every language whose dictionary knows it as it is written; simplemma's
-    own ``langdetect`` also guesses by affixes, which calls "plusvalua" Spanish.
-    """
-    from isac.text import known_languages
-
+def _scores(low: str) -> list[tuple[str, float]]:
+    """(language, share of the known words) best first, shares summing to 1; [] when none is
+    known. A word counts for every language whose dictionary knows it."""
     counts = dict.fromkeys(("ca", "es", "en"), 0)
-    for word in re.findall(r"[^\W\d_]{2,}", text.lower()):
-        for code in known_languages(word):
+    for known in _word_languages(low):
+        for code in known:
             counts[code] += 1
     total = sum(counts.values())
     return sorted(((c, n / total) for c, n in counts.items() if n), key=lambda cv: -cv[1]) if total else []
@@ -82,7 +83,7 @@ def detect(text: str, default: str = "ca") -> str:
     # then words only one of Catalan and Spanish writes ("vivienda", "renuevo"; "habitatge")
     if not short and only["es"] != only["ca"] and max(only["es"], only["ca"]) >= only["en"]:
         return "es" if only["es"] > only["ca"] else "ca"
-    values = _scores(text)
+    values = _scores(low)
     if not values:
         return default
     code, value = values[0]
