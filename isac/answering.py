@@ -23,11 +23,13 @@ import numpy as np
 from isac.intent import detect_intent, detect_intents
 from isac.records import SECOND_LEVEL_ONLY, PassageKind
 from isac.shapes import asked_shapes, held_shapes, shape_match
+from isac.unit_adapter import UnitAdapter, pooled
 from isac.unit_intents import load_unit_intents, unit_kind
 from isac.word_models import WordModel
 
 UNIT_FEATURES = ("dense", "dense_gap", "coverage", "intent", "is_faq", "is_what", "bm25", "faq_dense", "shape",
-                 "kind_dense_gap", "kind_coverage_gap", "kind_bm25_gap", "learned_kind", "learned_intent")
+                 "kind_dense_gap", "kind_coverage_gap", "kind_bm25_gap", "learned_kind", "learned_intent",
+                 "adapted", "adapted_kind_gap")
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,13 @@ class UnitChoice:
 class AnswerSelector:
     """The answerable units of every entry of an index, built once when the engine loads."""
 
-    def __init__(self, index, intents: WordModel | None = None) -> None:
+    def __init__(self, index, intents: WordModel | None = None, adapter: UnitAdapter | None = None) -> None:
         """Group the passages into units and analyse the FAQ answers (which are not passages);
-        ``intents``: the learned unit-intent model (default: the one `isac tune` saved)."""
+        ``intents``: the learned unit-intent model, ``adapter`` the query adapter (defaults:
+        the ones `isac tune` saved)."""
         self.intents = intents if intents is not None else load_unit_intents()
+        self.vectors = np.asarray(index.vectors, dtype=np.float32)
+        self.adapter = adapter if adapter is not None else UnitAdapter.load(dimension=self.vectors.shape[1])
         n = max(len(index.passage_tokens), 1)
         df = Counter(t for ts in index.passage_tokens for t in ts)
         # rarer words say more about which unit answers ("renovar" vs "termini")
@@ -91,9 +96,47 @@ class AnswerSelector:
                                   held_shapes(shown)))
             self.units[e] = tuple(units)
 
+    @property
+    def adapter(self) -> UnitAdapter | None:
+        """The query adapter (``isac/unit_adapter.py``), or None."""
+        return self._adapter
+
+    @adapter.setter
+    def adapter(self, adapter: UnitAdapter | None) -> None:
+        # Vᵀp for every passage, once: a question then costs one small product
+        self._adapter = adapter
+        self._bent = self.vectors @ adapter.v if adapter is not None else None
+
+    def samples_for(self, position: int) -> tuple[np.ndarray, np.ndarray]:
+        """The entry's unit passages (their ids in unit order) and each one's unit number."""
+        units = self.units.get(position, ())
+        if not units:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return (np.concatenate([u.pids for u in units]),
+                np.repeat(np.arange(len(units)), [len(u.pids) for u in units]))
+
+    def adapted(self, position: int, plain: np.ndarray, vector: np.ndarray | None,
+                adapter: UnitAdapter | None = None) -> np.ndarray:
+        """(units, 2): each unit's adapted match and its gap to the best of its kind.
+
+        ``plain``: the plain cosines of the entry's unit passages (``samples_for`` order);
+        ``adapter``: another adapter than the loaded one (tuning's folds). Without an adapter or
+        a query vector, the plain match (the adapter's correction is zero)."""
+        units = self.units[position]
+        pids, owner = self.samples_for(position)
+        scores = np.asarray(plain, dtype=np.float64)
+        if adapter is None and self._adapter is not None and self._bent is not None and vector is not None:
+            scores = scores + self._bent[pids] @ self._adapter.project(vector)
+        elif adapter is not None and vector is not None:
+            scores = scores + (self.vectors[pids] @ adapter.v) @ adapter.project(vector)
+        best = pooled(scores, owner, len(units))
+        return np.column_stack([best, _within_kind(best, np.array([u.faq_item is not None for u in units]))])
+
     def features(self, position: int, tokens: tuple[str, ...], question: str,
-                 p_dense: np.ndarray, p_bm25: np.ndarray) -> tuple[tuple[Unit, ...], np.ndarray]:
-        """The entry's units and their (units, features) matrix for one question."""
+                 p_dense: np.ndarray, p_bm25: np.ndarray,
+                 vector: np.ndarray | None = None) -> tuple[tuple[Unit, ...], np.ndarray]:
+        """The entry's units and their (units, features) matrix for one question (``vector``: its
+        query vector, for the adapter)."""
         units = self.units.get(position, ())
         if not units:
             return units, np.zeros((0, len(UNIT_FEATURES)))
@@ -119,15 +162,17 @@ class AnswerSelector:
             _within_kind(coverage, is_faq),
             _within_kind(bm25, is_faq),
             learned_columns(self.intents, question, units),
+            self.adapted(position, p_dense[self.samples_for(position)[0]], vector),
         ])
         return units, rows
 
     def choose(self, position: int, tokens: tuple[str, ...], question: str, p_dense: np.ndarray,
-               p_bm25: np.ndarray, weights: tuple[float, ...]) -> UnitChoice | None:
+               p_bm25: np.ndarray, weights: tuple[float, ...], vector: np.ndarray | None = None) -> UnitChoice | None:
         """The best-scoring unit of the entry, or None when it has none (or no weights are fitted)."""
-        if not weights:
+        if not weights or len(weights) != len(UNIT_FEATURES):
+            # weights fitted on other features (an older calibration.json) are not read
             return None
-        units, x = self.features(position, tokens, question, p_dense, p_bm25)
+        units, x = self.features(position, tokens, question, p_dense, p_bm25, vector)
         if not units:
             return None
         scores = x @ np.asarray(weights)

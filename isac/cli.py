@@ -196,6 +196,11 @@ def cmd_tune(args) -> int:
 
             tuned.unit_intents.save(INTENTS_PATH)
             print(f"wrote {INTENTS_PATH}", file=sys.stderr)
+        if tuned.unit_adapter is not None:
+            from isac.unit_adapter import DEFAULT_PATH as ADAPTER_PATH
+
+            tuned.unit_adapter.save(ADAPTER_PATH)
+            print(f"wrote {ADAPTER_PATH}", file=sys.stderr)
     return 0
 
 

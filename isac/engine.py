@@ -43,6 +43,8 @@ class PassageScores:
     classifier: np.ndarray | None = None
     # its probability that the question is out of scope (0 without that class)
     classifier_oos: float = 0.0
+    # the query's vector, for the second level's adapter (isac/unit_adapter.py)
+    vector: np.ndarray | None = None
 
 
 class Engine:
@@ -128,7 +130,7 @@ class Engine:
             t5 = time.perf_counter()
             timings = {"analyse": (t1 - t0) * 1e3 / n, "encode": (t2 - t1) * 1e3 / n,
                        "bm25": (t4 - t3) * 1e3, "dense": (t5 - t4) * 1e3}
-            out.append(PassageScores(q, bm25, dense, oos, timings, centroid, clf, clf_oos))
+            out.append(PassageScores(q, bm25, dense, oos, timings, centroid, clf, clf_oos, v))
         return out
 
     def score_passages(self, text: str, lang: str | None = None, config: EngineConfig | None = None) -> PassageScores:
@@ -175,7 +177,7 @@ class Engine:
             # the second level decides, as for a first question: a FAQ item, or a section (None here)
             ps = self.score_passages(text, None, cfg)
             choice = self.ranker.selector.choose(self.ranker.position[entry.id], ps.query.tokens, text,
-                                                 ps.dense, ps.bm25, cfg.answer_weights)
+                                                 ps.dense, ps.bm25, cfg.answer_weights, ps.vector)
             key = choice.key if choice else ""
             return entry.faq[int(key.split(":")[1])] if key.startswith("faq:") else None
         slots = self.ranker.faq_slots.get(self.ranker.position[entry.id])

@@ -300,7 +300,8 @@ class Ranker:
                 faq_item, faq_score = int(items[best]), float(p_dense[fpids[best]])
             # only the top entry answers; the others are offered by title
             choice = self.selector.choose(self.position[entry_id], ps.query.tokens, ps.query.text,
-                                          u_dense, u_bm25, cfg.answer_weights) if cfg.faq and not candidates else None
+                                          u_dense, u_bm25, cfg.answer_weights, getattr(ps, "vector", None)) \
+                if cfg.faq and not candidates else None
             candidates.append(Candidate(
                 entry_id=entry_id, score=float(score),
                 bm25=max(float(e_bm25[pos]), 0.0), dense=float(e_dense[pos]),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from isac.answering import UNIT_FEATURES, fit_unit_weights, learned_columns, unit_text
+from isac.answering import UNIT_FEATURES
 from isac.choosers import (
     OOS_SILENCE,
     choose_decision,
@@ -29,11 +29,12 @@ from isac.choosers import (
 )
 from isac.confidence import FEATURES, Calibrator, fit, reliability
 from isac.config import EngineConfig
-from isac.evaluation.metrics import holds_fact, summary
+from isac.evaluation.metrics import summary
 from isac.evaluation.questions import EvalQuestion, load_questions
 from isac.fusion import FusionMode
 from isac.ranking import FEATURE_NAMES, Ranker, fit_listwise
-from isac.unit_intents import fit_unit_intents, unit_kind
+from isac.second_level import fit_second_level, unit_groups
+from isac.unit_adapter import UnitAdapter
 from isac.word_models import WordModel
 
 
@@ -53,6 +54,7 @@ class Tuned:
     calibrator: Calibrator
     report: dict
     unit_intents: WordModel | None = None
+    unit_adapter: UnitAdapter | None = None
 
     def saved_config(self) -> dict:
         """The values written to calibration.json's ``config``."""
@@ -190,9 +192,9 @@ def tune(engine, files: list[Path], negatives: Sequence[Path] = (), unit_train: 
     # the second level also learns from detail questions kept out of the entry level's fit,
     # which they would tilt towards detail questions (they outnumber the other dev sets)
     extra = precompute(engine, load_split(engine, list(unit_train), "dev"), cfg) if unit_train else []
-    intents, weights = fit_second_level(unit_groups(ranker, scored + extra))
-    ranker.selector.intents = intents
-    cfg = replace(cfg, answer_weights=weights)
+    second = fit_second_level(unit_groups(ranker, scored + extra), ranker.selector)
+    ranker.selector.intents, ranker.selector.adapter = second.intents, second.adapter
+    cfg = replace(cfg, answer_weights=second.weights)
     # the second level picks its part while ranking: rank again, or the FAQ threshold and
     # the dev report would see answers without it
     results = rank_all(ranker, scored, cfg)
@@ -207,63 +209,9 @@ def tune(engine, files: list[Path], negatives: Sequence[Path] = (), unit_train: 
         tres = rank_all(ranker, tscored, cfg)
         report["test"] = summary(predictions(engine.index, tscored, tres, cfg))
         report["reliability_test"] = reliability(np.array([r.confidence for r in tres]), labels(tscored, tres))
-    return Tuned(cfg, calibrator, report, intents)
+    return Tuned(cfg, calibrator, report, second.intents, second.adapter)
 
 
 def fit_listwise_weights(ranker, scored, cfg) -> tuple[float, ...]:
     """The reranker's weights (a tuple, as EngineConfig keeps them)."""
     return fit_reranker(ranker, scored, cfg).weights
-
-
-def unit_groups(ranker, scored) -> list[tuple]:
-    """(question, units, X, y) for each detail question whose expected entry is indexed: the
-    expected entry's parts, their features, and 1 where a part's text holds an expected fact."""
-    out = []
-    for s in scored:
-        if not s.item.facts or s.item.expected[0] not in ranker.position:
-            continue
-        position = ranker.position[s.item.expected[0]]
-        entry = ranker.index.entries[position]
-        units, x = ranker.selector.features(position, s.scores.query.tokens, s.item.question,
-                                            s.scores.dense, s.scores.bm25)
-        y = np.array([holds_fact(unit_text(entry, u.key, s.item.lang), s.item.facts) for u in units], dtype=float)
-        out.append((s.item, units, x, y))
-    return out
-
-
-LEARNED = [UNIT_FEATURES.index("learned_kind"), UNIT_FEATURES.index("learned_intent")]
-
-
-def with_learned(groups, model) -> list[tuple]:
-    """``groups`` with their two learned columns computed by ``model`` instead."""
-    out = []
-    for item, units, x, y in groups:
-        x = x.copy()
-        x[:, LEARNED] = learned_columns(model, item.question, units)
-        out.append((item, units, x, y))
-    return out
-
-
-def answered_by(units, y) -> set[str]:
-    """The kinds of the parts that hold a question's fact (what the unit-intent model learns)."""
-    return {unit_kind(u.key) for u, v in zip(units, y, strict=True) if v}
-
-
-def fit_second_level(groups, folds: int = 5) -> tuple[WordModel | None, tuple[float, ...]]:
-    """The unit-intent model and the unit weights, fitted on ``unit_groups``.
-
-    The weights learn from out-of-fold probabilities: a model asked about the questions it
-    was fitted on is surer than it will be on a citizen's, and the weights would trust it
-    too much.
-    """
-    usable = [g for g in groups if g[3].any()]
-    if not usable:
-        return None, ()
-    oof: list[tuple] = []
-    for k in range(folds):
-        held = usable[k::folds]
-        train = [g for i, g in enumerate(usable) if i % folds != k]
-        model = fit_unit_intents([g[0].question for g in train], [answered_by(g[1], g[3]) for g in train])
-        oof += with_learned(held, model)
-    weights = fit_unit_weights([(x, y) for _, _, x, y in oof])
-    return fit_unit_intents([g[0].question for g in usable], [answered_by(g[1], g[3]) for g in usable]), weights

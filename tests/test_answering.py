@@ -120,14 +120,15 @@ def test_a_faq_items_answer_is_a_passage_of_its_unit_that_never_counts_for_the_e
 
 def test_the_training_groups_mark_the_parts_that_hold_an_expected_fact(engine):
     from isac.evaluation.questions import EvalQuestion
-    from isac.tuning import precompute, unit_groups
+    from isac.second_level import unit_groups
+    from isac.tuning import precompute
 
     detail = EvalQuestion("em serveix el passaport caducat per empadronar-me?", ("padro-alta",), "ca",
                           facts=("vigent",))
     plain = EvalQuestion("com m'empadrono?", ("padro-alta",), "ca")  # no facts: not a training group
     groups = unit_groups(engine.ranker, precompute(engine, [detail, plain]))
     assert len(groups) == 1
-    item, units, x, y = groups[0]
+    item, units, x, y = groups[0][:4]
     assert item is detail and x.shape == (len(units), len(UNIT_FEATURES))
     entry = engine.index.entry("padro-alta")
     assert [u.key for u, v in zip(units, y, strict=True) if v] == \

@@ -96,7 +96,8 @@ def test_learned_columns_give_a_section_its_key_and_a_faq_item_its_intent(model)
 
 def test_the_second_level_fits_the_model_and_weights_on_out_of_fold_probabilities(engine):
     from isac.evaluation.questions import EvalQuestion
-    from isac.tuning import fit_second_level, precompute, unit_groups, with_learned
+    from isac.second_level import fit_second_level, unit_groups, with_learned
+    from isac.tuning import precompute
 
     documents = ("em serveix el passaport caducat?", "tinc el DNI caducat, serveix?", "el document ha d'estar vigent?",
                  "puc fer-ho amb el NIE caducat?", "i si el passaport està vençut?", "el carnet caducat val?")
@@ -105,9 +106,11 @@ def test_the_second_level_fits_the_model_and_weights_on_out_of_fold_probabilitie
     items = [EvalQuestion(q, ("padro-alta",), "ca", facts=("vigent",)) for q in documents] + \
         [EvalQuestion(q, ("padro-alta",), "ca", facts=("gratuït",)) for q in cost]
     groups = unit_groups(engine.ranker, precompute(engine, items))
-    model, weights = fit_second_level(groups)
-    assert model is not None and len(weights) == len(UNIT_FEATURES)
-    relearned = with_learned(groups, model)
-    item, units, x, _ = relearned[0]
-    assert np.allclose(x[:, -2:], learned_columns(model, item.question, units))
-    assert np.allclose(x[:, :-2], groups[0][2][:, :-2])  # the other features are left as they were
+    second = fit_second_level(groups, engine.ranker.selector)
+    assert second.intents is not None and second.adapter is not None and len(second.weights) == len(UNIT_FEATURES)
+    relearned = with_learned(groups, second.intents)
+    g = relearned[0]
+    learned = [UNIT_FEATURES.index("learned_kind"), UNIT_FEATURES.index("learned_intent")]
+    assert np.allclose(g.x[:, learned], learned_columns(second.intents, g.item.question, g.units))
+    others = [i for i in range(len(UNIT_FEATURES)) if i not in learned]
+    assert np.allclose(g.x[:, others], groups[0].x[:, others])  # the other features are left as they were
