@@ -7,7 +7,8 @@ triguen a resoldre…" the FAQ item that states the period. Each unit is scored 
 features (how close its passages are in meaning, how many of the question's rarer words
 its text holds, whether it is the part the question's wording asks for, whether it holds the
 kind of fact asked for: an amount, a period, a phone…, and how each compares with the
-best part of its own kind) by a linear model
+best part of its own kind, and its match under a learned query adapter:
+``isac/unit_adapter.py``) by a linear model
 fitted on the detail set's dev split (``isac tune``): a unit is right when its text holds
 one of the question's expected facts.
 """
@@ -65,6 +66,7 @@ class AnswerSelector:
         the ones `isac tune` saved)."""
         self.intents = intents if intents is not None else load_unit_intents()
         self.vectors = np.asarray(index.vectors, dtype=np.float32)
+        self._samples: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.adapter = adapter if adapter is not None else UnitAdapter.load(dimension=self.vectors.shape[1])
         n = max(len(index.passage_tokens), 1)
         df = Counter(t for ts in index.passage_tokens for t in ts)
@@ -109,11 +111,12 @@ class AnswerSelector:
 
     def samples_for(self, position: int) -> tuple[np.ndarray, np.ndarray]:
         """The entry's unit passages (their ids in unit order) and each one's unit number."""
-        units = self.units.get(position, ())
-        if not units:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return (np.concatenate([u.pids for u in units]),
+        if position not in self._samples:
+            units = self.units.get(position, ())
+            self._samples[position] = (
+                np.concatenate([u.pids for u in units]) if units else np.zeros(0, dtype=np.int64),
                 np.repeat(np.arange(len(units)), [len(u.pids) for u in units]))
+        return self._samples[position]
 
     def adapted(self, position: int, plain: np.ndarray, vector: np.ndarray | None,
                 adapter: UnitAdapter | None = None) -> np.ndarray:
@@ -125,10 +128,10 @@ class AnswerSelector:
         units = self.units[position]
         pids, owner = self.samples_for(position)
         scores = np.asarray(plain, dtype=np.float64)
-        if adapter is None and self._adapter is not None and self._bent is not None and vector is not None:
-            scores = scores + self._bent[pids] @ self._adapter.project(vector)
-        elif adapter is not None and vector is not None:
-            scores = scores + (self.vectors[pids] @ adapter.v) @ adapter.project(vector)
+        use = adapter if adapter is not None else self._adapter
+        if use is not None and vector is not None:
+            bent = self._bent[pids] if adapter is None and self._bent is not None else self.vectors[pids] @ use.v
+            scores = scores + bent @ use.project(vector)
         best = pooled(scores, owner, len(units))
         return np.column_stack([best, _within_kind(best, np.array([u.faq_item is not None for u in units]))])
 
