@@ -172,8 +172,7 @@ class AnswerSelector:
     def choose(self, position: int, tokens: tuple[str, ...], question: str, p_dense: np.ndarray,
                p_bm25: np.ndarray, weights: tuple[float, ...], vector: np.ndarray | None = None) -> UnitChoice | None:
         """The best-scoring unit of the entry, or None when it has none (or no weights are fitted)."""
-        if not weights or len(weights) != len(UNIT_FEATURES):
-            # weights fitted on other features (an older calibration.json) are not read
+        if not weights:
             return None
         units, x = self.features(position, tokens, question, p_dense, p_bm25, vector)
         if not units:

@@ -67,15 +67,23 @@ class UnitAdapter:
         return cls(u, v)
 
 
+def soft_max_by_unit(scores: np.ndarray, onehot: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each unit's soft maximum of its passages' scores, for questions × passages ``scores`` and a
+    passages × units ``onehot``; also each passage's weight in its unit and each unit's mass
+    (0 for a unit without passages), which the fit's gradient needs."""
+    top = scores.max(axis=1, keepdims=True)
+    e = np.exp((scores - top) / TAU)
+    mass = e @ onehot
+    unit = TAU * np.log(mass + 1e-30) + top
+    return unit, e / (mass @ onehot.T + 1e-30), mass
+
+
 def pooled(scores: np.ndarray, owner: np.ndarray, n_units: int) -> np.ndarray:
     """Each unit's soft maximum of its passages' ``scores`` (``owner``: each passage's unit)."""
-    out = np.full(n_units, -1.0)
-    for i in range(n_units):
-        s = scores[owner == i]
-        if len(s):
-            top = s.max()
-            out[i] = top + TAU * np.log(np.exp((s - top) / TAU).sum())
-    return out
+    onehot = np.zeros((len(owner), n_units))
+    onehot[np.arange(len(owner)), owner] = 1.0
+    unit, _, mass = soft_max_by_unit(np.asarray(scores, dtype=np.float64)[None], onehot)
+    return np.where(mass[0] > 0, unit[0], -1.0)
 
 
 @dataclass(frozen=True)
@@ -119,16 +127,12 @@ def fit_unit_adapter(samples: Sequence[Sample], *, rank: int = 32, epochs: int =
         du, dv = np.zeros_like(u), np.zeros_like(v)
         for passages, onehot, q, target in batches:
             a, b = q @ u, passages @ v
-            scores = q @ passages.T + a @ b.T
-            top = scores.max(axis=1, keepdims=True)
-            e = np.exp((scores - top) / TAU)
-            mass = e @ onehot
-            unit = TAU * np.log(mass + 1e-30) + top
+            unit, weight, _ = soft_max_by_unit(q @ passages.T + a @ b.T, onehot)
             z = SCALE * unit
             p = np.exp(z - z.max(axis=1, keepdims=True))
             p /= p.sum(axis=1, keepdims=True)
             # back through the softmax and the soft maximum to each passage's score
-            d = ((SCALE * (p - target)) @ onehot.T) * (e / (mass @ onehot.T + 1e-30))
+            d = ((SCALE * (p - target)) @ onehot.T) * weight
             du += q.T @ (d @ b)
             dv += passages.T @ (d.T @ a)
         for param, grad, (m, w) in ((u, du / n + l2 * u, moments[0]), (v, dv / n + l2 * v, moments[1])):
