@@ -22,6 +22,8 @@ EVAL_FILES = ("questions.jsonl", "questions-wild.jsonl", "questions-detail.jsonl
 # is fitted on (detail-check): kept out of the knowledge base like the eval sets, and away
 # from their test splits
 TRAIN_FILES = ("detail-train.jsonl", "detail-check.jsonl")
+# a dev check in the wild styles that nothing is fitted on, written by fresh writers from the titles
+CHECK_FILES = ("wild-check.jsonl",)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,7 @@ def questions(kb):
 @pytest.fixture(scope="module")
 def all_questions(kb):
     known = {e.id for e in kb.entries}
-    return [q for name in EVAL_FILES + TRAIN_FILES if (ROOT / "eval" / name).exists()
+    return [q for name in EVAL_FILES + TRAIN_FILES + CHECK_FILES if (ROOT / "eval" / name).exists()
             for q in load_questions(ROOT / "eval" / name, known_ids=known)]
 
 
@@ -107,7 +109,7 @@ def test_at_least_three_questions_per_topic(questions):
 
 
 def test_eval_lines_are_valid_json_objects():
-    for name in EVAL_FILES + TRAIN_FILES:
+    for name in EVAL_FILES + TRAIN_FILES + CHECK_FILES:
         path = ROOT / "eval" / name
         for line in path.read_text().splitlines() if path.exists() else ():
             assert set(json.loads(line)) >= {"question", "expected", "lang", "split"}
@@ -139,3 +141,21 @@ def test_training_questions_are_dev_only_and_not_copies_of_test_questions(kb):
     assert train and all(q.split == "dev" and q.facts for q in train)
     copies = [q.question for q in train if key(q) in tests]
     assert not copies, f"training questions that copy a test question: {copies[:5]}"
+
+
+def test_wild_check_is_dev_only_in_every_style_and_copies_no_test_question(kb):
+    known = {e.id for e in kb.entries}
+    analyzer = Analyzer()
+
+    def key(q):
+        return tuple(sorted(analyzer.analyse(q.question, q.lang, expand=False).tokens))
+
+    check = load_questions(ROOT / "eval" / "wild-check.jsonl", known_ids=known)
+    styles = Counter(q.style for q in check)
+    assert len(check) >= 350 and styles["near_miss_oos"] >= 80
+    assert set(styles) == {"story", "voice", "codeswitch", "terse", "indirect", "english", "near_miss_oos"}
+    assert all(q.split == "dev" for q in check)
+    assert all((q.style == "near_miss_oos") == (not q.in_scope) for q in check)
+    tests = {key(q) for name in EVAL_FILES for q in load_questions(ROOT / "eval" / name, known_ids=known)
+             if q.split == "test"}
+    assert not [q.question for q in check if key(q) in tests]
