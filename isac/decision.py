@@ -51,7 +51,8 @@ def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
     if result.confidence < cfg.answer_threshold:
         # a search of one or two known words ("padró") is offered its theme at any confidence:
         # it names a topic, and the topic's procedures are what a search box shows
-        terse = 0 < len(result.query.tokens) <= cfg.terse_choice_terms and result.query.known >= 1.0
+        words = result.query.words or len(result.query.tokens)
+        terse = 0 < words <= cfg.terse_choice_terms and result.query.known >= 1.0
         unsure_but_close = cfg.choice_margin > 0 and (result.confidence >= cfg.choice_floor or terse)
         options = _coherent(index, result.candidates, cfg.choice_margin) if unsure_but_close else ()
         if options:

@@ -80,7 +80,7 @@ class Engine:
             tokens += tuple(dict.fromkeys(t for t in other if t not in tokens and t in self.index.vocab))
         base = a.tokens[: a.n_base]
         known = sum(t in self.index.vocab for t in base) / len(base) if base else 0.0
-        return AnalysedQuery(text, lang, tokens, a.corrections, a.synonyms, known, clean)
+        return AnalysedQuery(text, lang, tokens, a.corrections, a.synonyms, known, clean, len(base))
 
     def dense_text(self, query: AnalysedQuery, config: EngineConfig | None = None) -> str:
         """What the encoder sees: the tidied question, spelling repaired, focused and bounded."""

@@ -119,6 +119,9 @@ class AnalysedQuery:
     # share of the query's own terms the knowledge base knows (0 for gibberish)
     known: float = 1.0
     clean: str = ""  # the text after fillers and voice typing were tidied
+    # the terms the text itself gives: ``tokens`` also holds synonyms and the other language's
+    # lemmas, so "multa grua" has four tokens but two words (0: not counted)
+    words: int = 0
 
 
 @dataclass(frozen=True)

@@ -118,3 +118,14 @@ def test_a_terse_search_is_offered_its_theme_even_when_unsure(engine):
     longer = engine.answer("com puc saber si el meu veí està empadronat al seu pis?",
                            config=replace(strict, terse_choice_terms=2))
     assert longer.status is AnswerStatus.NONE
+
+
+def test_a_search_counts_its_own_words_not_the_synonyms_it_adds(engine):
+    # "volante padró" is two words; the synonym "volant" makes a third token. A two-word search
+    # is still a search, so it gets the theme's choice like "padró" does
+    query = engine.analyse("volante padrón", lang="es")
+    assert query.words == 2 and len(query.tokens) > 2
+    strict = replace(engine.config, answer_threshold=1.0, choice_margin=1.0, choice_floor=1.0, clarify_margin=0.0)
+    terse = engine.answer("volante padrón", config=replace(strict, terse_choice_terms=2))
+    assert terse.status is AnswerStatus.CLARIFY and terse.reason == "uncertain"
+    assert engine.answer("volante padrón", config=replace(strict, terse_choice_terms=1)).status is AnswerStatus.NONE
