@@ -100,24 +100,40 @@ def useful(preds: list[Prediction]) -> float:
     return gain
 
 
-def choose_decision(index, scored, results, cfg: EngineConfig, target_oos: float = OOS_SILENCE) -> EngineConfig:
+# the share of the synthetic near misses that choices may reach beyond those the threshold
+# alone answers: the dev out-of-scope questions are few, and were partly the source of the
+# out-of-scope topics, so choices that pass them still reached 10 % of the synthetic ones
+CHOICE_LEAK = 0.01
+
+
+def choose_decision(index, scored, results, cfg: EngineConfig, target_oos: float = OOS_SILENCE,
+                    negatives: tuple[list, list] = ([], [])) -> EngineConfig:
     """The answer threshold and the "Potser busqueu…" margin, chosen together on dev.
 
     Among the pairs that keep ``target_oos`` of the out-of-scope questions silenced (a
     choice offered to one counts against it), the one most useful to in-scope citizens.
+    ``negatives`` (synthetic near misses and their rankings) bound the choices: they may
+    silence at most ``CHOICE_LEAK`` fewer of them than the same threshold without choices.
     """
     best, best_key = cfg, None
     threshold = choose_threshold(index, scored, results, cfg, target_oos)
+    neg_scored, neg_results = negatives
+
+    def neg_silence(trial: EngineConfig) -> float:
+        return summary(predictions(index, neg_scored, neg_results, trial))["oos_abstained"] or 0.0 \
+            if neg_scored else 1.0
+
     # the threshold that silences enough out-of-scope questions with no choice at all, and
     # every (margin, floor) that keeps that silence while offering choices below it
     for t in np.round(np.arange(threshold, 0.96, 0.01), 2):
+        floor_silence = neg_silence(replace(cfg, answer_threshold=float(t), choice_margin=0.0)) - CHOICE_LEAK
         for m in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
             for floor in ((t,) if m == 0.0 else (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)):
                 if floor > t:
                     continue
                 trial = replace(cfg, answer_threshold=float(t), choice_margin=m, choice_floor=float(floor))
                 preds = predictions(index, scored, results, trial)
-                if (summary(preds)["oos_abstained"] or 0) < target_oos:
+                if (summary(preds)["oos_abstained"] or 0) < target_oos or (m and neg_silence(trial) < floor_silence):
                     continue
                 key = (round(useful(preds), 3), -t, -m, floor)
                 if best_key is None or key > best_key:

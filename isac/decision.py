@@ -50,9 +50,12 @@ def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
         return Answer(AnswerStatus.NONE, route=result.out_of_scope, **base.kwargs())
     if result.confidence < cfg.answer_threshold:
         # a search of one or two known words ("padró") is offered its theme at any confidence:
-        # it names a topic, and the topic's procedures are what a search box shows
+        # it names a topic, and the topic's procedures are what a search box shows. Not when it
+        # is nearer an out-of-scope example than any citizen phrasing ("com renovo el DNI?"):
+        # then it names another administration's topic, and the margin alone decides the route
         words = result.query.words or len(result.query.tokens)
-        terse = 0 < words <= cfg.terse_choice_terms and result.query.known >= 1.0
+        terse = 0 < words <= cfg.terse_choice_terms and result.query.known >= 1.0 \
+            and result.features.get("oos_gap", -1.0) <= 0.0
         unsure_but_close = cfg.choice_margin > 0 and (result.confidence >= cfg.choice_floor or terse)
         options = _coherent(index, result.candidates, cfg.choice_margin) if unsure_but_close else ()
         if options:

@@ -161,7 +161,8 @@ def fit_decision(engine, scored, cfg: EngineConfig, choice: bool = True,
     cfg = replace(cfg, clarify_margin=choose_margin(scored, results), choice_margin=0.0)
     target = oos_target(sum(not s.item.in_scope for s in scored))
     if choice:
-        cfg = choose_decision(engine.index, scored, results, cfg, target)
+        neg_results = rank_all(ranker, list(negatives), cfg) if negatives else []
+        cfg = choose_decision(engine.index, scored, results, cfg, target, (list(negatives), neg_results))
     else:
         cfg = replace(cfg, answer_threshold=choose_threshold(engine.index, scored, results, cfg, target))
     return cfg, calibrator

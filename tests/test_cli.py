@@ -42,9 +42,10 @@ def test_build_refuses_invalid_content_and_keeps_index(capsys, kb_copy, tmp_path
 
 
 def test_ask_json_and_text(capsys, fixture_index_dir, monkeypatch):
-    # the tuned confidence belongs to the real encoder's scale; the fixture's hashed words
-    # need a threshold of their own (as the engine fixture has)
-    monkeypatch.setenv("ISAC_ANSWER_THRESHOLD", "0.2")
+    # the tuned confidence belongs to the real encoder's scale: on the fixture's hashed words
+    # its value means nothing (0.05 here with the tenth session's weights), so this test of
+    # the command's output answers at any confidence
+    monkeypatch.setenv("ISAC_ANSWER_THRESHOLD", "0.0")
     code, out, _ = run(capsys, "--index-dir", str(fixture_index_dir), "ask", "quant costa la grua?", "--json")
     body = json.loads(out)
     assert code == 0 and body["status"] == "answer" and body["answer"]["id"] == "grua-vehicle-retirat"

@@ -129,3 +129,16 @@ def test_a_search_counts_its_own_words_not_the_synonyms_it_adds(engine):
     terse = engine.answer("volante padrón", config=replace(strict, terse_choice_terms=2))
     assert terse.status is AnswerStatus.CLARIFY and terse.reason == "uncertain"
     assert engine.answer("volante padrón", config=replace(strict, terse_choice_terms=1)).status is AnswerStatus.NONE
+
+
+def test_a_terse_search_nearer_another_administrations_topic_gets_no_choice(engine):
+    # "com renovo el DNI?" is two words, but nearer an out-of-scope example than any entry's
+    # phrasing: offering padró procedures would answer a question the council does not handle
+    from isac.decision import decide
+
+    strict = replace(engine.config, answer_threshold=1.0, choice_margin=1.0, choice_floor=1.0, clarify_margin=0.0,
+                     terse_choice_terms=2)
+    result = engine.search("padró", config=strict)
+    assert result.out_of_scope is None and decide(engine.index, result, strict).status is AnswerStatus.CLARIFY
+    nearer = replace(result, features={**result.features, "oos_gap": 0.01})
+    assert decide(engine.index, nearer, strict).status is AnswerStatus.NONE
