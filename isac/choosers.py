@@ -120,8 +120,9 @@ def choose_decision(index, scored, results, cfg: EngineConfig, target_oos: float
     neg_scored, neg_results = negatives
 
     def neg_silence(trial: EngineConfig) -> float:
-        return summary(predictions(index, neg_scored, neg_results, trial))["oos_abstained"] or 0.0 \
-            if neg_scored else 1.0
+        if not neg_scored:
+            return 1.0
+        return summary(predictions(index, neg_scored, neg_results, trial))["oos_abstained"] or 0.0
 
     # the threshold that silences enough out-of-scope questions with no choice at all, and
     # every (margin, floor) that keeps that silence while offering choices below it
