@@ -16,6 +16,7 @@ import json
 import re
 import time
 import types
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -25,7 +26,11 @@ from isac.analyzer.gaps import GapOptions, find_gaps, gaps_to_csv, gaps_to_yaml
 from isac.analyzer.stats import period_stats
 from isac.store import SQLiteStore
 
-NOW = float(int(time.time()))  # the dashboard looks back from the real clock
+# the dashboard looks back from the real clock. Rows are written up to 12 minutes after NOW,
+# so NOW stays half an hour before local midnight: a run at 23:55 had put some of them on
+# tomorrow's date, and the period showed 32 days instead of 31
+_MIDNIGHT = datetime.combine(date.fromtimestamp(time.time()) + timedelta(days=1), datetime.min.time()).timestamp()
+NOW = float(int(min(time.time(), _MIDNIGHT - 1800)))
 DAY = 86400.0
 XSS = "<script>alert(1)</script> la grua s'ha endut el meu cotxe"
 
