@@ -121,7 +121,7 @@ def test_a_terse_search_is_offered_its_theme_even_when_unsure(engine):
 
 
 def test_a_search_counts_its_own_words_not_the_synonyms_it_adds(engine):
-    # "volante padró" is two words; the synonym "volant" makes a third token. A two-word search
+    # "volante padrón" is two words; the synonym "volant" makes a third token. A two-word search
     # is still a search, so it gets the theme's choice like "padró" does
     query = engine.analyse("volante padrón", lang="es")
     assert query.words == 2 and len(query.tokens) > 2

@@ -128,34 +128,34 @@ def test_wild_set_shape(kb):
         assert 0.45 <= splits["dev"] / (splits["dev"] + splits["test"]) <= 0.55, (style, splits)
 
 
+def _key(analyzer, q):
+    """A question's analysed terms, sorted: two questions with the same key nearly equal each other."""
+    return tuple(sorted(analyzer.analyse(q.question, q.lang, expand=False).tokens))
+
+
+def _test_keys(analyzer, known):
+    return {_key(analyzer, q) for name in EVAL_FILES for q in load_questions(ROOT / "eval" / name, known_ids=known)
+            if q.split == "test"}
+
+
 def test_training_questions_are_dev_only_and_not_copies_of_test_questions(kb):
     known = {e.id for e in kb.entries}
     analyzer = Analyzer()
-
-    def key(q):
-        return tuple(sorted(analyzer.analyse(q.question, q.lang, expand=False).tokens))
-
-    tests = {key(q) for name in EVAL_FILES for q in load_questions(ROOT / "eval" / name, known_ids=known)
-             if q.split == "test"}
+    tests = _test_keys(analyzer, known)
     train = [q for name in TRAIN_FILES for q in load_questions(ROOT / "eval" / name, known_ids=known)]
     assert train and all(q.split == "dev" and q.facts for q in train)
-    copies = [q.question for q in train if key(q) in tests]
+    copies = [q.question for q in train if _key(analyzer, q) in tests]
     assert not copies, f"training questions that copy a test question: {copies[:5]}"
 
 
 def test_wild_check_is_dev_only_in_every_style_and_copies_no_test_question(kb):
     known = {e.id for e in kb.entries}
     analyzer = Analyzer()
-
-    def key(q):
-        return tuple(sorted(analyzer.analyse(q.question, q.lang, expand=False).tokens))
-
     check = load_questions(ROOT / "eval" / "wild-check.jsonl", known_ids=known)
     styles = Counter(q.style for q in check)
     assert len(check) >= 350 and styles["near_miss_oos"] >= 80
     assert set(styles) == {"story", "voice", "codeswitch", "terse", "indirect", "english", "near_miss_oos"}
     assert all(q.split == "dev" for q in check)
     assert all((q.style == "near_miss_oos") == (not q.in_scope) for q in check)
-    tests = {key(q) for name in EVAL_FILES for q in load_questions(ROOT / "eval" / name, known_ids=known)
-             if q.split == "test"}
-    assert not [q.question for q in check if key(q) in tests]
+    tests = _test_keys(analyzer, known)
+    assert not [q.question for q in check if _key(analyzer, q) in tests]
