@@ -9,7 +9,9 @@ The fused score of RRF or a convex combination is a rank signal, not a probabili
 - ``known``: the share of the query's terms the knowledge base contains (gibberish → 0);
 - ``oos_sim``: the similarity to that nearest out-of-scope example itself;
 - ``clf_top``: the entry classifier's highest probability (isac/classifier.py);
-- ``clf_oos``: the log of its out-of-scope class's probability.
+- ``clf_oos``: the log of its out-of-scope class's probability;
+- ``oos_words``: the log of P(out of scope | the question's words), a tf-idf model of the
+  out-of-scope examples against the citizen phrasings (fitted by ``isac build``).
 
 Features are chosen by 5-fold cross-validated log-loss on the dev splits. With the
 classifier: 0.1908 for these seven; 0.1928 without ``clf_top``; 0.1922 with the query's
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-FEATURES = ("p_top", "p_margin", "dense_question", "oos_gap", "known", "oos_sim", "clf_top", "clf_oos")
+FEATURES = ("p_top", "p_margin", "dense_question", "oos_gap", "known", "oos_sim", "clf_top", "clf_oos", "oos_words")
 DEFAULT_PATH = Path(__file__).with_name("calibration.json")
 
 
@@ -54,7 +56,7 @@ class Calibrator:
             return cls(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]), tuple(data["scale"]))
         except (OSError, ValueError, KeyError, TypeError):
             # untuned fallback: confident when one entry dominates and the words are known
-            return cls((4.0, 4.0, 20.0, -40.0, 2.0, 0.0, 0.0, 0.0), -22.0)
+            return cls((4.0, 4.0, 20.0, -40.0, 2.0, 0.0, 0.0, 0.0, 0.0), -22.0)
 
     def save(self, path: Path = DEFAULT_PATH, **extra) -> None:
         """Write the model as JSON, with any ``extra`` keys (such as the tuned config)."""
@@ -110,13 +112,14 @@ def reliability(probs: np.ndarray, labels: np.ndarray, bins: int = 10) -> list[d
 
 def confidence_features(ranking_scores: np.ndarray, unit_scale: bool, nearest_citizen: float,
                         oos_best: float | None, known: float, terms: int, clf_top: float = 0.0,
-                        clf_oos: float = 0.0) -> dict[str, float]:
+                        clf_oos: float = 0.0, oos_words: float = 0.0) -> dict[str, float]:
     """What the calibrator sees; independent of the fusion mode's score scale.
 
     ``ranking_scores`` are the entries' final scores, best first; ``nearest_citizen`` the
     cosine to the closest citizen question or situation; ``oos_best`` the cosine to the
     closest out-of-scope example (None when the knowledge base has none); ``clf_top`` the
-    entry classifier's highest probability and ``clf_oos`` its out-of-scope probability.
+    entry classifier's highest probability and ``clf_oos`` its out-of-scope probability;
+    ``oos_words`` the word model's probability that the question is out of scope.
     """
     scores = np.asarray(ranking_scores, dtype=np.float64)
     if len(scores) < 2:
@@ -135,4 +138,5 @@ def confidence_features(ranking_scores: np.ndarray, unit_scale: bool, nearest_ci
         "clf_top": float(clf_top),
         # a log: the signal is in the small values (0.001 against 0.1)
         "clf_oos": float(np.log(clf_oos + 1e-6)),
+        "oos_words": float(np.log(oos_words + 1e-6)),
     }

@@ -45,6 +45,8 @@ class PassageScores:
     classifier_oos: float = 0.0
     # the query's vector, for the second level's adapter (isac/unit_adapter.py)
     vector: np.ndarray | None = None
+    # P(out of scope | the question's words): the index's word model (0 without one)
+    oos_words: float = 0.0
 
 
 class Engine:
@@ -130,7 +132,8 @@ class Engine:
             t5 = time.perf_counter()
             timings = {"analyse": (t1 - t0) * 1e3 / n, "encode": (t2 - t1) * 1e3 / n,
                        "bm25": (t4 - t3) * 1e3, "dense": (t5 - t4) * 1e3}
-            out.append(PassageScores(q, bm25, dense, oos, timings, centroid, clf, clf_oos, v))
+            words = self.index.oos_words.probabilities(q.clean or q.text)["oos"] if self.index.oos_words else 0.0
+            out.append(PassageScores(q, bm25, dense, oos, timings, centroid, clf, clf_oos, v, words))
         return out
 
     def score_passages(self, text: str, lang: str | None = None, config: EngineConfig | None = None) -> PassageScores:

@@ -29,8 +29,10 @@ from isac.classifier import EntryClassifier
 from isac.records import Channels, Entry, FaqItem, OutOfScopeTopic, Passage, PassageKind
 from isac.spelling import SpellCorrector
 from isac.text import Analyzer
+from isac.word_models import WordModel
 
-FORMAT_VERSION = 7  # 4: classifier.npz; 5: its out-of-scope class; 6: faq_also passages; 7: faq_answer
+FORMAT_VERSION = 8  # 4: classifier.npz; 5: its out-of-scope class; 6: faq_also passages; 7: faq_answer; 8: oos_words
+OOS_WORDS_FILE = "oos_words.json"  # P(out of scope | words), isac/word_models.py; absent without examples
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}
 
 
@@ -80,6 +82,7 @@ class Index:
     oos_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     oos_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     classifier: EntryClassifier | None = None  # softmax over entries, fitted at build time
+    oos_words: WordModel | None = None  # P(out of scope | the question's words), fitted at build time
     by_id: dict[str, Entry] = field(default_factory=dict)
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -159,6 +162,7 @@ def load_index(directory: Path, encoder_name: str) -> Index:
         )
         oos_vectors = np.load(directory / "oos_vectors.npy")
         classifier = EntryClassifier.load(directory)
+        oos_words = WordModel.load(directory / OOS_WORDS_FILE)
     except Exception as exc:  # any unreadable part means the same thing to an operator
         raise IndexLoadError(f"the index is corrupt ({type(exc).__name__}); run `isac build`") from exc
     n = len(passages)
@@ -180,5 +184,6 @@ def load_index(directory: Path, encoder_name: str) -> Index:
         analyzer=Analyzer(synonyms), speller=SpellCorrector(vocab), passage_entry=passage_entry,
         passage_tokens=passage_tokens, vocab=frozenset(t for ts in passage_tokens for t in ts),
         oos_topics=oos_topics, oos_vectors=oos_vectors, oos_owner=oos_owner, classifier=classifier,
+        oos_words=oos_words,
         by_id={e.id: e for e in entries},
     )

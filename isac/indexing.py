@@ -9,23 +9,29 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 
 from isac import __version__
 from isac.build_cache import analysis_fingerprint, old_analysis, passage_tokens, vocabulary
-from isac.index import BM25_PARAMS, FORMAT_VERSION, IndexLoadError, checksums, embed_role
+from isac.index import BM25_PARAMS, FORMAT_VERSION, OOS_WORDS_FILE, IndexLoadError, checksums, embed_role
 from isac.knowledge import KnowledgeBase
 from isac.passages import passage_hash, split_entries
+from isac.records import PassageKind
 from isac.text import Analyzer
+from isac.word_models import WordModel, fit_word_model
+
+# what citizens write: the out-of-scope word model learns these against the examples
+CITIZEN_PHRASINGS = (PassageKind.QUESTION, PassageKind.SITUATION, PassageKind.FAQ, PassageKind.FAQ_ALSO)
 
 
 class BuildLocked(RuntimeError):
@@ -136,6 +142,7 @@ def _build(kb: KnowledgeBase, encoder, directory: Path, progress, batch: int) ->
                                 encoder, batch, None)
     vocab = vocabulary(passages, reuse)
     classifier = _fit_classifier(kb, passages, hashes, vectors, directory, oos_texts, oos_vectors)
+    oos_words = fit_oos_words(passages, oos_texts, directory)
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.building-", dir=directory.parent))
     try:
@@ -154,6 +161,8 @@ def _build(kb: KnowledgeBase, encoder, directory: Path, progress, batch: int) ->
         (tmp / "oos.json").write_text(json.dumps([asdict(t) for t in kb.out_of_scope], ensure_ascii=False))
         np.save(tmp / "oos_vectors.npy", oos_vectors)
         classifier.save(tmp)
+        if oos_words is not None:
+            oos_words.save(tmp / OOS_WORDS_FILE)
         manifest = {
             "version": FORMAT_VERSION, "encoder": encoder.name, "dim": encoder.dim, "bm25": BM25_PARAMS,
             "entries": len(kb.entries), "passages": len(passages), "out_of_scope_examples": len(oos_texts),
@@ -182,9 +191,6 @@ def _fit_classifier(kb: KnowledgeBase, passages, hashes: list[str], vectors: np.
     classifier as it is. A few entries edited or added: only their rows are refitted.
     Otherwise (or after ``MAX_UPDATES`` partial refits) every row is, warm-started.
     """
-    import hashlib
-    from dataclasses import replace
-
     from isac.classifier import MAX_UPDATES, OUT_OF_SCOPE, EntryClassifier, fit_classifier, update_classifier
     from isac.records import SECOND_LEVEL_ONLY
 
@@ -218,6 +224,29 @@ def _fit_classifier(kb: KnowledgeBase, passages, hashes: list[str], vectors: np.
     if changed and len(changed) <= max(3, len(ids) // 20) and previous.updates < MAX_UPDATES:
         return replace(update_classifier(previous, vectors, labels, ids, changed), fingerprints=prints)
     return replace(fit_classifier(vectors, labels, ids, previous=previous), fingerprints=prints)
+
+
+def fit_oos_words(passages, oos_texts: Sequence[str], directory: Path) -> WordModel | None:
+    """P(out of scope | the question's words): the out-of-scope examples against every citizen
+    phrasing (questions, situations, FAQ questions and their other phrasings).
+
+    Words such as "ITV", "DNI" or "selectivitat" mark another administration's procedure even
+    when the rest of the question is a municipal story ("m'he mudat i vull l'adreça nova al
+    DNI"), which e5 reads as the story. The old index's model is kept when the texts are the same.
+    """
+    citizen = sorted({p.text for p in passages if p.kind in CITIZEN_PHRASINGS})
+    examples = sorted(set(oos_texts))
+    if not examples or not citizen:
+        return None
+    digest = hashlib.sha256(json.dumps([examples, citizen], ensure_ascii=False).encode()).hexdigest()[:16]
+    try:
+        previous = WordModel.load(directory / OOS_WORDS_FILE)
+    except (OSError, ValueError):
+        previous = None  # an unreadable old model is simply refitted
+    if previous is not None and previous.fingerprint == digest:
+        return previous
+    model = fit_word_model(examples + citizen, [{"oos"}] * len(examples) + [set()] * len(citizen), ["oos"])
+    return replace(model, fingerprint=digest) if model is not None else None
 
 
 def _swap(tmp: Path, directory: Path) -> None:

@@ -321,6 +321,6 @@ class Ranker:
         feats = confidence_features(np.array([s for _, s in ranking]), cfg.fusion is FusionMode.CONVEX,
                                     nearest, oos_best, ps.query.known, len(ps.query.tokens),
                                     float(ps.classifier.max()) if getattr(ps, "classifier", None) is not None else 0.0,
-                                    float(getattr(ps, "classifier_oos", 0.0)))
+                                    float(getattr(ps, "classifier_oos", 0.0)), float(getattr(ps, "oos_words", 0.0)))
         oos_topic = route if feats["oos_gap"] > cfg.oos_margin else None
         return SearchResult(ps.query, tuple(candidates), self.calibrator(feats), dict(ps.timings), feats, oos_topic)

@@ -1,10 +1,10 @@
 """A small text model: tf-idf over a question's words and word pairs, one logistic regression
-per label. Fitted with scikit-learn (at tune time), saved as plain arrays in JSON, applied
+per label. Fitted with scikit-learn (at tune or build time), saved as plain arrays in JSON, applied
 with numpy, so answering a question never imports scikit-learn.
 
-``unit_intents`` uses it (which kind of part answers a detail question). A second use, the
-probability that a question is out of scope from its words as a confidence feature, was
-measured and not kept (``eval/README.md``).
+Two uses: ``unit_intents`` (which kind of part answers a detail question, fitted by
+``isac tune``), and the probability that a question is out of scope from its words, a
+confidence feature fitted by ``isac build`` on the knowledge base alone (``isac/indexing.py``).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class WordModel:
     idf: np.ndarray  # (terms,)
     coef: np.ndarray  # (labels, terms)
     intercept: np.ndarray  # (labels,)
+    fingerprint: str = ""  # what it was fitted on, when its maker wants to know (isac/indexing.py)
 
     def probabilities(self, question: str) -> dict[str, float]:
         """For each label, its probability for ``question``."""
@@ -58,7 +59,8 @@ class WordModel:
         """Write the model as JSON (rounded to five decimals: no probability that matters changes)."""
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         data = {"labels": list(self.labels), "terms": terms, "idf": np.round(self.idf, 5).tolist(),
-                "coef": np.round(self.coef, 5).tolist(), "intercept": np.round(self.intercept, 5).tolist()}
+                "coef": np.round(self.coef, 5).tolist(), "intercept": np.round(self.intercept, 5).tolist(),
+                "fingerprint": self.fingerprint}
         Path(path).write_text(json.dumps(data, ensure_ascii=False) + "\n")
 
     @classmethod
@@ -70,7 +72,7 @@ class WordModel:
             data = json.loads(Path(path).read_text())
             model = cls(tuple(data["labels"]), {t: i for i, t in enumerate(data["terms"])},
                         np.asarray(data["idf"], dtype=float), np.asarray(data["coef"], dtype=float),
-                        np.asarray(data["intercept"], dtype=float))
+                        np.asarray(data["intercept"], dtype=float), str(data.get("fingerprint", "")))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path} is not a word model ({exc}); rerun `isac tune --write`") from exc
         if model.coef.shape != (len(model.labels), len(model.idf)):

@@ -46,7 +46,7 @@ def engine(fixture_index_dir, encoder):
 
     # the tuned weights belong to the real encoder's score scale; with hashed words the
     # confidence rests on what does not depend on it: known words and a clear winner
-    calibrator = Calibrator((2.0, 2.0, 0.0, -10.0, 8.0, 0.0, 0.0, 0.0), -6.5)
+    calibrator = Calibrator((2.0, 2.0, 0.0, -10.0, 8.0, 0.0, 0.0, 0.0, 0.0), -6.5)
     return Engine(load_index(fixture_index_dir, encoder.name), encoder, EngineConfig(answer_threshold=0.3),
                   calibrator=calibrator)
 
