@@ -37,6 +37,12 @@ def labels(scored, results) -> np.ndarray:
                      for s, r in zip(scored, results, strict=True)])
 
 
+def labels_top3(scored, results) -> np.ndarray:
+    """1 where a right entry is among the top three (the choice model's target)."""
+    return np.array([int(s.item.in_scope and any(c.entry_id in s.item.expected for c in r.candidates[:3]))
+                     for s, r in zip(scored, results, strict=True)])
+
+
 def choose_threshold(index, scored, results, cfg, target_oos: float = OOS_SILENCE) -> float:
     """Lowest threshold that silences ``target_oos`` of the out-of-scope dev questions.
 
@@ -141,6 +147,34 @@ def choose_decision(index, scored, results, cfg: EngineConfig, target_oos: float
                     best, best_key = trial, key
     return best if best_key is not None else replace(cfg, answer_threshold=choose_threshold(index, scored, results,
                                                                                                cfg, target_oos))
+
+
+def choose_choice_threshold(index, scored, results, cfg: EngineConfig, target_oos: float = OOS_SILENCE,
+                            negatives: tuple[list, list] = ([], [])) -> float:
+    """The choice model's threshold for offering the top three below the answer threshold (0: off).
+
+    The most useful one on dev that keeps ``target_oos`` silenced, and within the same budget
+    of synthetic near misses as every other choice: at most ``CHOICE_LEAK`` fewer of them
+    silenced than the answer threshold alone silences.
+    """
+    neg_scored, neg_results = negatives
+
+    def neg_silence(trial: EngineConfig) -> float:
+        if not neg_scored:
+            return 1.0
+        return summary(predictions(index, neg_scored, neg_results, trial))["oos_abstained"] or 0.0
+
+    budget = neg_silence(replace(cfg, choice_margin=0.0, choice_threshold=0.0)) - CHOICE_LEAK
+    best, best_value = 0.0, useful(predictions(index, scored, results, replace(cfg, choice_threshold=0.0)))
+    for t in np.round(np.arange(0.95, 0.04, -0.05), 2):
+        trial = replace(cfg, choice_threshold=float(t))
+        preds = predictions(index, scored, results, trial)
+        if (summary(preds)["oos_abstained"] or 0) < target_oos or neg_silence(trial) < budget:
+            continue
+        value = useful(preds)
+        if value > best_value + 1e-9:
+            best, best_value = float(t), value
+    return best
 
 
 def choose_faq_threshold(index, scored, results, cfg: EngineConfig) -> float:

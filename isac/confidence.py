@@ -34,12 +34,21 @@ DEFAULT_PATH = Path(__file__).with_name("calibration.json")
 
 @dataclass(frozen=True)
 class Calibrator:
-    """A fitted logistic model from retrieval features to P(the top entry is right)."""
+    """A fitted logistic model from retrieval features to P(the top entry is right).
+
+    ``choice``, when fitted, is a second model over the same features: P(a right entry is
+    among the top three), which decides whether an unsure result offers "Potser busqueu…".
+    """
 
     weights: tuple[float, ...]
     bias: float
     mean: tuple[float, ...] = (0.0,) * len(FEATURES)
     scale: tuple[float, ...] = (1.0,) * len(FEATURES)
+    choice: Calibrator | None = None
+
+    def choice_probability(self, features: dict[str, float]) -> float:
+        """P(a right entry is among the top three), or 0 without a choice model."""
+        return self.choice(features) if self.choice is not None else 0.0
 
     def __call__(self, features: dict[str, float]) -> float:
         """The calibrated probability for one result's features."""
@@ -54,7 +63,9 @@ class Calibrator:
             data = json.loads(Path(path).read_text())
             if tuple(data["features"]) != FEATURES:
                 raise ValueError("calibration was fitted on other features")
-            return cls(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]), tuple(data["scale"]))
+            c = data.get("choice_model")
+            choice = cls(tuple(c["weights"]), float(c["bias"]), tuple(c["mean"]), tuple(c["scale"])) if c else None
+            return cls(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]), tuple(data["scale"]), choice)
         except (OSError, ValueError, KeyError, TypeError):
             # untuned fallback: confident when one entry dominates and the words are known
             return cls((4.0, 4.0, 20.0, -40.0, 2.0, 0.0, 0.0, 0.0, 0.0), -22.0)
@@ -63,6 +74,10 @@ class Calibrator:
         """Write the model as JSON, with any ``extra`` keys (such as the tuned config)."""
         data = {"features": FEATURES, "weights": list(self.weights), "bias": self.bias,
                 "mean": list(self.mean), "scale": list(self.scale), **extra}
+        if self.choice is not None:
+            c = self.choice
+            data["choice_model"] = {"weights": list(c.weights), "bias": c.bias, "mean": list(c.mean),
+                                    "scale": list(c.scale)}
         Path(path).write_text(json.dumps(data, indent=2) + "\n")
 
 

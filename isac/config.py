@@ -28,6 +28,9 @@ class EngineConfig:
     # are this close to each other are offered as a choice ("Potser busqueu…")
     choice_margin: float = 0.0
     choice_floor: float = 0.5
+    # below the answer threshold, the top three are offered whatever their themes when the
+    # choice model's P(a right entry among them) reaches this (0: off)
+    choice_threshold: float = 0.0
     # how much closer to an out-of-scope example than to any entry question means "not ours"
     oos_margin: float = 0.0
     spelling: bool = True

@@ -58,6 +58,9 @@ def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
             and result.features.get("oos_gap", -1.0) <= 0.0
         unsure_but_close = cfg.choice_margin > 0 and (result.confidence >= cfg.choice_floor or terse)
         options = _coherent(index, result.candidates, cfg.choice_margin) if unsure_but_close else ()
+        if not options and 0 < cfg.choice_threshold <= result.choice_confidence and len(result.candidates) >= 2:
+            # likely among the top three though they share no theme: offer them, not nothing
+            options = tuple(e for c in result.candidates[:3] if (e := index.entry(c.entry_id)) is not None)
         if options:
             return Answer(AnswerStatus.CLARIFY, entry=options[0], options=options, reason="uncertain",
                           text=" / ".join(o.text("title", lang) for o in options), **base.kwargs())

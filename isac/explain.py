@@ -63,6 +63,8 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
     feats = "  ".join(f"{k} {v:.3f}" + (f" (weight {weights[k]:+.2f})" if k in weights else "")
                       for k, v in r.features.items())
     lines.append(f"\nCONFIDENCE   {r.confidence:.3f}   features: {feats}")
+    lines.append(f"CHOICE       P(a right entry among the top three) {getattr(r, 'choice_confidence', 0.0):.3f} "
+                 f"(offered below the answer threshold from {cfg.choice_threshold or 'never'})")
     answer = engine.answer(question, config=cfg, result=r)
     lines.append(f"DECISION     {answer.status.value} (answer threshold {cfg.answer_threshold}, "
                  f"clarify margin {cfg.clarify_margin})")
@@ -88,7 +90,8 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
         else:
             lines.append("DETAIL       the entry has no FAQ items: the section answers")
     elif answer.status.value == "clarify":
-        why = "unsure, but the candidates share a theme" if answer.reason == "uncertain" else "near tie"
+        why = "unsure, but the candidates share a theme or are likely to hold the answer" \
+            if answer.reason == "uncertain" else "near tie"
         lines.append(f"             {why}; options: " + ", ".join(f"{e.title['ca']} [{e.id}]" for e in answer.options))
     elif route is not None:
         lines.append(f"             out of scope: closer to “{route.id}” than to any entry; "

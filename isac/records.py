@@ -166,6 +166,8 @@ class SearchResult:
     features: dict[str, float] = field(default_factory=dict)
     # set when the query is closer to something another administration does
     out_of_scope: OutOfScopeTopic | None = None
+    # P(a right entry is among the top three): whether an unsure result offers them
+    choice_confidence: float = 0.0
 
 
 class AnswerStatus(str, Enum):

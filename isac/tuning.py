@@ -19,12 +19,14 @@ import numpy as np
 from isac.answering import UNIT_FEATURES
 from isac.choosers import (
     OOS_SILENCE,
+    choose_choice_threshold,
     choose_decision,
     choose_faq_threshold,
     choose_margin,
     choose_oos_margin,
     choose_threshold,
     labels,
+    labels_top3,
     predictions,
 )
 from isac.confidence import FEATURES, Calibrator, fit, reliability
@@ -62,7 +64,7 @@ class Tuned:
         return {"alpha": c.alpha, "agg_k": c.agg_k, "bm25_saturation": c.bm25_saturation,
                 "dense_floor": c.dense_floor, "dense_ceil": c.dense_ceil, "answer_threshold": c.answer_threshold,
                 "clarify_margin": c.clarify_margin, "choice_margin": c.choice_margin, "choice_floor": c.choice_floor,
-                "oos_margin": c.oos_margin,
+                "choice_threshold": c.choice_threshold, "oos_margin": c.oos_margin,
                 "faq_threshold": c.faq_threshold,
                 "answer_weights": list(c.answer_weights), "answer_features": list(UNIT_FEATURES),
                 "rerank_weights": list(c.rerank_weights), "rerank_features": list(FEATURE_NAMES)}
@@ -148,21 +150,25 @@ def fit_decision(engine, scored, cfg: EngineConfig, choice: bool = True,
     """
     results = rank_all(Ranker(engine.index, engine.calibrator), scored, cfg)
     X = np.array([[r.features[f] for f in FEATURES] for r in results])
-    y, w = labels(scored, results), np.ones(len(results))
+    y, y3, w = labels(scored, results), labels_top3(scored, results), np.ones(len(results))
     if negatives:
         neg = rank_all(Ranker(engine.index, engine.calibrator), list(negatives), cfg)
         X = np.vstack([X, [[r.features[f] for f in FEATURES] for r in neg]])
-        y, w = np.concatenate([y, np.zeros(len(neg))]), np.concatenate([w, np.full(len(neg), NEGATIVE_WEIGHT)])
-    calibrator = fit(X, y, weights=w)
+        y, y3 = np.concatenate([y, np.zeros(len(neg))]), np.concatenate([y3, np.zeros(len(neg))])
+        w = np.concatenate([w, np.full(len(neg), NEGATIVE_WEIGHT)])
+    # the same features, two questions: is the top entry right (answer), is a right one in the top three (choice)
+    calibrator = replace(fit(X, y, weights=w), choice=fit(X, y3, weights=w))
     ranker = Ranker(engine.index, calibrator)
     results = rank_all(ranker, scored, cfg)
     cfg = replace(cfg, oos_margin=choose_oos_margin(scored, results))
     results = rank_all(ranker, scored, cfg)
-    cfg = replace(cfg, clarify_margin=choose_margin(scored, results), choice_margin=0.0)
+    cfg = replace(cfg, clarify_margin=choose_margin(scored, results), choice_margin=0.0, choice_threshold=0.0)
     target = oos_target(sum(not s.item.in_scope for s in scored))
     if choice:
         neg_results = rank_all(ranker, list(negatives), cfg) if negatives else []
         cfg = choose_decision(engine.index, scored, results, cfg, target, (list(negatives), neg_results))
+        cfg = replace(cfg, choice_threshold=choose_choice_threshold(engine.index, scored, results, cfg, target,
+                                                                    (list(negatives), neg_results)))
     else:
         cfg = replace(cfg, answer_threshold=choose_threshold(engine.index, scored, results, cfg, target))
     return cfg, calibrator

@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from isac.choosers import choose_decision
+from isac.choosers import choose_choice_threshold, choose_decision
 from isac.evaluation.questions import EvalQuestion
 from isac.tuning import Scored
 
@@ -29,3 +29,24 @@ def test_choices_that_would_reach_the_known_near_misses_are_not_chosen(engine):
     near_miss = Scored(EvalQuestion("padró de la Seguretat Social", (), "ca"), None)
     bounded = choose_decision(engine.index, scored, results, cfg, target_oos=0.9, negatives=([near_miss], [asked]))
     assert bounded.choice_margin == 0.0 and bounded.answer_threshold > 0.3
+
+
+def _likely(engine, text: str, choice: float):
+    # unsure of the top entry, with the choice model's probability set: only a choice can help
+    return replace(engine.search(text), confidence=0.1, choice_confidence=choice)
+
+
+def test_the_choice_threshold_offers_the_top_three_where_the_answer_is_likely_among_them(engine):
+    cfg = replace(engine.config, answer_threshold=0.5, choice_margin=0.0, choice_threshold=0.0)
+    asked = _likely(engine, "padró", 0.8)
+    second = asked.candidates[1].entry_id
+    citizen = Scored(EvalQuestion("padró", (second,), "ca"), None)
+    outside = Scored(EvalQuestion("qui va guanyar la lliga?", (), "ca"), None)
+    scored, results = [citizen, outside], [asked, _likely(engine, "qui va guanyar la lliga?", 0.1)]
+    chosen = choose_choice_threshold(engine.index, scored, results, cfg, target_oos=0.9)
+    assert 0.1 < chosen <= 0.8
+    # a synthetic near miss the choice model rates as highly would be offered the choice too
+    near_miss = Scored(EvalQuestion("padró de la Seguretat Social", (), "ca"), None)
+    bounded = choose_choice_threshold(engine.index, scored, results, cfg, target_oos=0.9,
+                                      negatives=([near_miss], [_likely(engine, "padró", 0.8)]))
+    assert bounded == 0.0

@@ -87,3 +87,16 @@ def test_the_dev_silence_target_is_one_standard_error_above_the_wanted_one():
     # more questions, a tighter estimate: the target comes down towards the wanted silence
     assert OOS_SILENCE < oos_target(1000) < oos_target(76) < oos_target(10)
     assert oos_target(0) == OOS_SILENCE and oos_target(1, wanted=0.99) <= 1.0
+
+
+def test_the_choice_model_is_saved_and_loaded_with_the_confidence(tmp_path):
+    n = len(FEATURES)
+    point = dict(zip(FEATURES, [0.5] * n))
+    plain = Calibrator((1.0,) * n, 0.0)
+    assert plain.choice_probability(point) == 0.0  # no choice model: never offers the top three
+    both = Calibrator((1.0,) * n, 0.0, choice=Calibrator((2.0,) * n, -1.0))
+    path = tmp_path / "calibration.json"
+    both.save(path)
+    loaded = Calibrator.load(path)
+    assert loaded.choice is not None and loaded.choice_probability(point) == both.choice_probability(point)
+    assert loaded.choice_probability(point) != loaded(point)

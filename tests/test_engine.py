@@ -142,3 +142,22 @@ def test_a_terse_search_nearer_another_administrations_topic_gets_no_choice(engi
     assert result.out_of_scope is None and decide(engine.index, result, strict).status is AnswerStatus.CLARIFY
     nearer = replace(result, features={**result.features, "oos_gap": 0.01})
     assert decide(engine.index, nearer, strict).status is AnswerStatus.NONE
+
+
+def test_a_likely_top_three_is_offered_whatever_their_themes(engine):
+    # below the answer threshold, with no shared theme to offer: the choice model's probability
+    # that a right entry is among the top three decides between "Potser busqueu…" and nothing
+    from isac.decision import decide
+
+    cfg = replace(engine.config, answer_threshold=1.0, choice_margin=0.0, clarify_margin=0.0, terse_choice_terms=0,
+                  choice_threshold=0.5)
+    result = engine.search("com puc saber si el meu veí està empadronat al seu pis?", config=cfg)
+    likely = decide(engine.index, replace(result, choice_confidence=0.6), cfg)
+    assert likely.status is AnswerStatus.CLARIFY and likely.reason == "uncertain"
+    assert [o.id for o in likely.options] == [c.entry_id for c in result.candidates[:3]]
+    assert decide(engine.index, replace(result, choice_confidence=0.4), cfg).status is AnswerStatus.NONE
+    off = replace(cfg, choice_threshold=0.0)
+    assert decide(engine.index, replace(result, choice_confidence=0.99), off).status is AnswerStatus.NONE
+    # a question routed to another administration is never offered municipal procedures
+    routed = replace(result, choice_confidence=0.99, out_of_scope=engine.index.oos_topics[0])
+    assert decide(engine.index, routed, cfg).status is AnswerStatus.NONE

@@ -161,14 +161,15 @@ def test_bad_csv_row_is_reported_with_its_line(capsys, fixture_index_dir, tmp_pa
 def test_explain_traces_every_stage(engine):
     text = explain(engine, "quant costa la grua?")
     for heading in ("tokens ", "corrections ", "synonyms ", "BM25 (lexical)", "DENSE (cosine)", "FUSION",
-                    "CONFIDENCE", "DECISION"):
+                    "CONFIDENCE", "CHOICE", "DECISION"):
         assert heading in text
     bm25 = text.split("BM25 (lexical)")[1].split("DENSE")[0]
     assert re.search(r"1\. grua-vehicle-retirat\s+\d+\.\d\d", bm25)
     fusion = text.split("FUSION")[1].split("CONFIDENCE")[0]
     assert fusion.strip().splitlines()[1].lstrip().startswith("1. grua-vehicle-retirat")
-    features = text.split("CONFIDENCE")[1].split("DECISION")[0]
+    features = text.split("CONFIDENCE")[1].split("CHOICE")[0]
     assert all(f"{k} " in features for k in engine.search("quant costa la grua?").features)
+    assert "P(a right entry among the top three)" in text.split("CHOICE")[1].split("DECISION")[0]
     decision = text.split("DECISION")[1]
     status = engine.answer("quant costa la grua?").status.value
     assert decision.split()[0] == status
