@@ -106,6 +106,14 @@ def useful(preds: list[Prediction]) -> float:
     return gain
 
 
+def silenced(index, negatives: tuple[list, list], cfg: EngineConfig) -> float:
+    """The share of ``negatives`` (synthetic near misses and their rankings) given no answer under ``cfg``."""
+    neg_scored, neg_results = negatives
+    if not neg_scored:
+        return 1.0
+    return summary(predictions(index, neg_scored, neg_results, cfg))["oos_abstained"] or 0.0
+
+
 # the share of the synthetic near misses that choices may reach beyond those the threshold
 # alone answers: the dev out-of-scope questions are few, and were partly the source of the
 # out-of-scope topics, so choices that pass them still reached 10 % of the synthetic ones
@@ -123,24 +131,21 @@ def choose_decision(index, scored, results, cfg: EngineConfig, target_oos: float
     """
     best, best_key = cfg, None
     threshold = choose_threshold(index, scored, results, cfg, target_oos)
-    neg_scored, neg_results = negatives
-
-    def neg_silence(trial: EngineConfig) -> float:
-        if not neg_scored:
-            return 1.0
-        return summary(predictions(index, neg_scored, neg_results, trial))["oos_abstained"] or 0.0
 
     # the threshold that silences enough out-of-scope questions with no choice at all, and
     # every (margin, floor) that keeps that silence while offering choices below it
     for t in np.round(np.arange(threshold, 0.96, 0.01), 2):
-        floor_silence = neg_silence(replace(cfg, answer_threshold=float(t), choice_margin=0.0)) - CHOICE_LEAK
+        alone = replace(cfg, answer_threshold=float(t), choice_margin=0.0)
+        floor_silence = silenced(index, negatives, alone) - CHOICE_LEAK
         for m in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
             for floor in ((t,) if m == 0.0 else (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)):
                 if floor > t:
                     continue
                 trial = replace(cfg, answer_threshold=float(t), choice_margin=m, choice_floor=float(floor))
                 preds = predictions(index, scored, results, trial)
-                if (summary(preds)["oos_abstained"] or 0) < target_oos or (m and neg_silence(trial) < floor_silence):
+                if (summary(preds)["oos_abstained"] or 0) < target_oos:
+                    continue
+                if m and silenced(index, negatives, trial) < floor_silence:
                     continue
                 key = (round(useful(preds), 3), -t, -m, floor)
                 if best_key is None or key > best_key:
@@ -157,19 +162,12 @@ def choose_choice_threshold(index, scored, results, cfg: EngineConfig, target_oo
     of synthetic near misses as every other choice: at most ``CHOICE_LEAK`` fewer of them
     silenced than the answer threshold alone silences.
     """
-    neg_scored, neg_results = negatives
-
-    def neg_silence(trial: EngineConfig) -> float:
-        if not neg_scored:
-            return 1.0
-        return summary(predictions(index, neg_scored, neg_results, trial))["oos_abstained"] or 0.0
-
-    budget = neg_silence(replace(cfg, choice_margin=0.0, choice_threshold=0.0)) - CHOICE_LEAK
+    budget = silenced(index, negatives, replace(cfg, choice_margin=0.0, choice_threshold=0.0)) - CHOICE_LEAK
     best, best_value = 0.0, useful(predictions(index, scored, results, replace(cfg, choice_threshold=0.0)))
     for t in np.round(np.arange(0.95, 0.04, -0.05), 2):
         trial = replace(cfg, choice_threshold=float(t))
         preds = predictions(index, scored, results, trial)
-        if (summary(preds)["oos_abstained"] or 0) < target_oos or neg_silence(trial) < budget:
+        if (summary(preds)["oos_abstained"] or 0) < target_oos or silenced(index, negatives, trial) < budget:
             continue
         value = useful(preds)
         if value > best_value + 1e-9:

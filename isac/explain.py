@@ -63,7 +63,7 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
     feats = "  ".join(f"{k} {v:.3f}" + (f" (weight {weights[k]:+.2f})" if k in weights else "")
                       for k, v in r.features.items())
     lines.append(f"\nCONFIDENCE   {r.confidence:.3f}   features: {feats}")
-    lines.append(f"CHOICE       P(a right entry among the top three) {getattr(r, 'choice_confidence', 0.0):.3f} "
+    lines.append(f"CHOICE       P(a right entry among the top three) {r.choice_confidence:.3f} "
                  f"(offered below the answer threshold from {cfg.choice_threshold or 'never'})")
     answer = engine.answer(question, config=cfg, result=r)
     lines.append(f"DECISION     {answer.status.value} (answer threshold {cfg.answer_threshold}, "

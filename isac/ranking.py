@@ -323,7 +323,5 @@ class Ranker:
                                     float(ps.classifier.max()) if getattr(ps, "classifier", None) is not None else 0.0,
                                     float(getattr(ps, "classifier_oos", 0.0)), float(getattr(ps, "oos_words", 0.0)))
         oos_topic = route if feats["oos_gap"] > cfg.oos_margin else None
-        choice_model = getattr(self.calibrator, "choice_probability", None)
-        choice = choice_model(feats) if choice_model is not None else 0.0
         return SearchResult(ps.query, tuple(candidates), self.calibrator(feats), dict(ps.timings), feats, oos_topic,
-                            choice)
+                            self.calibrator.choice_probability(feats))
