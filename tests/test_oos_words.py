@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 import yaml
 
 from isac.index import OOS_WORDS_FILE, load_index
@@ -27,7 +28,9 @@ def test_the_confidence_reads_how_out_of_scope_the_words_are(engine):
     assert outside.features["oos_words"] > inside.features["oos_words"]
 
 
-def test_a_rebuild_refits_it_only_when_the_phrasings_change(kb_copy, encoder, tmp_path):
+def test_a_rebuild_refits_it_only_when_the_phrasings_change(kb_copy, encoder, tmp_path, monkeypatch):
+    import isac.indexing
+
     target = tmp_path / "index"
     build_index(load_knowledge(kb_copy), encoder, target)
     first = WordModel.load(target / OOS_WORDS_FILE)
@@ -38,9 +41,12 @@ def test_a_rebuild_refits_it_only_when_the_phrasings_change(kb_copy, encoder, tm
     data = yaml.safe_load(path.read_text())
     data["sections"]["cost"]["ca"] = "La quota es publica cada any a les ordenances fiscals."
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    fit = isac.indexing.fit_word_model
+    monkeypatch.setattr(isac.indexing, "fit_word_model", lambda *a, **k: pytest.fail("the word model was refitted"))
     build_index(load_knowledge(kb_copy), encoder, target)
     same = WordModel.load(target / OOS_WORDS_FILE)
     assert same is not None and same.fingerprint == first.fingerprint and np.array_equal(same.coef, first.coef)
+    monkeypatch.setattr(isac.indexing, "fit_word_model", fit)
 
     # a new example is learnt: its words now read as out of scope
     oos = kb_copy / "out-of-scope.yaml"
