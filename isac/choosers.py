@@ -7,6 +7,7 @@ citizens would get (``predictions``): the answer threshold by out-of-scope silen
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -68,6 +69,26 @@ def choose_oos_margin(scored, results, max_false: float = 0.005) -> float:
         if np.mean(gaps_in > m) <= max_false:
             return float(m)
     return 0.1
+
+
+# headroom between the most confident routed out-of-scope question and the route's ceiling:
+# on `wild-check.jsonl`, which nothing is fitted on, the most confident routed near miss was
+# 0.44 when the dev ones reached 0.54
+ROUTE_HEADROOM = 0.1
+
+
+def choose_route_ceiling(groups) -> float:
+    """The confidence from which an answer overrules the out-of-scope route (1: never).
+
+    ``groups``: (scored, results) pairs ranked under the chosen margin, with the route at
+    any confidence. The ceiling is ``ROUTE_HEADROOM`` above the most confident out-of-scope
+    question the route caught, rounded up to 0.05, so no routed one would lose its route.
+    """
+    caught = [r.confidence for scored, results in groups for s, r in zip(scored, results, strict=True)
+              if not s.item.in_scope and r.out_of_scope is not None]
+    if not caught:
+        return 1.0
+    return float(min(1.0, round(math.ceil(max(caught) / 0.05 - 1e-9) * 0.05 + ROUTE_HEADROOM, 2)))
 
 
 def choose_margin(scored, results) -> float:

@@ -33,6 +33,8 @@ class EngineConfig:
     choice_threshold: float = 0.0
     # how much closer to an out-of-scope example than to any entry question means "not ours"
     oos_margin: float = 0.0
+    # that route is taken only below this confidence (1: at any confidence)
+    route_ceiling: float = 1.0
     spelling: bool = True
     synonyms: bool = True
     # match queries against the entries' alternative questions and situations (ablation switch)

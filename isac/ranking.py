@@ -322,6 +322,9 @@ class Ranker:
                                     nearest, oos_best, ps.query.known, len(ps.query.tokens),
                                     float(ps.classifier.max()) if getattr(ps, "classifier", None) is not None else 0.0,
                                     float(getattr(ps, "classifier_oos", 0.0)), float(getattr(ps, "oos_words", 0.0)))
-        oos_topic = route if feats["oos_gap"] > cfg.oos_margin else None
-        return SearchResult(ps.query, tuple(candidates), self.calibrator(feats), dict(ps.timings), feats, oos_topic,
+        confidence = self.calibrator(feats)
+        # the route is a hard rule on one cosine gap, which the confidence already weighs with
+        # every other signal: above the ceiling, a confident answer is not overruled by it
+        oos_topic = route if feats["oos_gap"] > cfg.oos_margin and confidence < cfg.route_ceiling else None
+        return SearchResult(ps.query, tuple(candidates), confidence, dict(ps.timings), feats, oos_topic,
                             self.calibrator.choice_probability(feats))

@@ -24,6 +24,7 @@ from isac.choosers import (
     choose_faq_threshold,
     choose_margin,
     choose_oos_margin,
+    choose_route_ceiling,
     choose_threshold,
     labels,
     labels_top3,
@@ -64,7 +65,7 @@ class Tuned:
         return {"alpha": c.alpha, "agg_k": c.agg_k, "bm25_saturation": c.bm25_saturation,
                 "dense_floor": c.dense_floor, "dense_ceil": c.dense_ceil, "answer_threshold": c.answer_threshold,
                 "clarify_margin": c.clarify_margin, "choice_margin": c.choice_margin, "choice_floor": c.choice_floor,
-                "choice_threshold": c.choice_threshold, "oos_margin": c.oos_margin,
+                "choice_threshold": c.choice_threshold, "oos_margin": c.oos_margin, "route_ceiling": c.route_ceiling,
                 "faq_threshold": c.faq_threshold,
                 "answer_weights": list(c.answer_weights), "answer_features": list(UNIT_FEATURES),
                 "rerank_weights": list(c.rerank_weights), "rerank_features": list(FEATURE_NAMES)}
@@ -160,7 +161,10 @@ def fit_decision(engine, scored, cfg: EngineConfig, choice: bool = True,
     calibrator = replace(fit(X, y, weights=w), choice=fit(X, y3, weights=w))
     ranker = Ranker(engine.index, calibrator)
     results = rank_all(ranker, scored, cfg)
-    cfg = replace(cfg, oos_margin=choose_oos_margin(scored, results))
+    cfg = replace(cfg, oos_margin=choose_oos_margin(scored, results), route_ceiling=1.0)
+    results = rank_all(ranker, scored, cfg)
+    neg_results = rank_all(ranker, list(negatives), cfg) if negatives else []
+    cfg = replace(cfg, route_ceiling=choose_route_ceiling([(scored, results), (list(negatives), neg_results)]))
     results = rank_all(ranker, scored, cfg)
     cfg = replace(cfg, clarify_margin=choose_margin(scored, results), choice_margin=0.0, choice_threshold=0.0)
     target = oos_target(sum(not s.item.in_scope for s in scored))

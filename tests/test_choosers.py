@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from isac.choosers import choose_choice_threshold, choose_decision
+from isac.choosers import ROUTE_HEADROOM, choose_choice_threshold, choose_decision, choose_route_ceiling
 from isac.evaluation.questions import EvalQuestion
 from isac.tuning import Scored
 
@@ -50,3 +50,19 @@ def test_the_choice_threshold_offers_the_top_three_where_the_answer_is_likely_am
     bounded = choose_choice_threshold(engine.index, scored, results, cfg, target_oos=0.9,
                                       negatives=([near_miss], [_likely(engine, "padró", 0.8)]))
     assert bounded == 0.0
+
+
+def test_the_route_ceiling_stays_above_every_routed_out_of_scope_question(engine):
+    routed = engine.search("on puc renovar el DNI que em caduca?")
+    assert routed.out_of_scope is not None
+    outside = Scored(EvalQuestion("on puc renovar el DNI?", (), "ca"), None)
+    inside = Scored(EvalQuestion("on puc renovar el DNI?", ("padro-alta",), "ca"), None)
+    # the most confident routed out-of-scope question (0.42, rounded up to 0.45) sets it
+    groups = [([outside, inside], [replace(routed, confidence=0.42), replace(routed, confidence=0.9)]),
+              ([outside], [replace(routed, confidence=0.2)])]
+    assert choose_route_ceiling(groups) == round(0.45 + ROUTE_HEADROOM, 2)
+    # an in-scope question's route never sets it, nor an out-of-scope one the route missed
+    missed = replace(routed, confidence=0.8, out_of_scope=None)
+    assert choose_route_ceiling([([inside, outside], [replace(routed, confidence=0.9), missed])]) == 1.0
+    # never above 1: the route then stands at any confidence
+    assert choose_route_ceiling([([outside], [replace(routed, confidence=0.97)])]) == 1.0

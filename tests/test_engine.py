@@ -86,6 +86,18 @@ def test_other_administrations_topics_are_routed_not_answered(engine):
     assert "Policia Nacional" in a.route.where["ca"]
 
 
+def test_a_confident_answer_is_not_overruled_by_the_route(engine):
+    # the route is one cosine gap; above the tuned ceiling the confidence, which weighs that
+    # gap with everything else, decides
+    question = "on puc renovar el DNI que em caduca?"
+    routed = engine.search(question)
+    assert routed.out_of_scope is not None
+    below = replace(engine.config, route_ceiling=routed.confidence + 0.01)
+    assert engine.search(question, config=below).out_of_scope is not None
+    at = replace(engine.config, route_ceiling=routed.confidence)
+    assert engine.search(question, config=at).out_of_scope is None
+
+
 def test_gibberish_knows_no_words(engine):
     r = engine.search("xzqv bloop wibble")
     assert r.query.known == 0.0

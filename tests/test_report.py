@@ -247,3 +247,17 @@ def test_explain_shows_the_passages_the_entry_level_saw(engine):
     for section in ("BM25 (lexical)", "DENSE (cosine)"):
         block = text.split(section)[1].split("\n\n")[0]
         assert "faq_also" not in block
+
+
+def test_explain_says_when_a_confident_answer_sets_the_route_aside(engine):
+    from dataclasses import replace
+
+    from isac.engine import Engine
+
+    question = "on puc renovar el DNI que em caduca?"
+    assert "ROUTE" not in explain(engine, question)  # routed: the DECISION line says where
+    confidence = engine.search(question).confidence
+    lenient = Engine(engine.index, engine.encoder, replace(engine.config, route_ceiling=confidence),
+                     calibrator=engine.calibrator)
+    text = explain(lenient, question)
+    assert "ROUTE" in text and f"ceiling {confidence}" in text and "out of scope: closer" not in text
