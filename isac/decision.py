@@ -75,7 +75,7 @@ def decide(index: Index, result: SearchResult, cfg: EngineConfig) -> Answer:
         return Answer(AnswerStatus.CLARIFY, entry=entry, options=options, reason="close",
                       text=" / ".join(o.text("title", lang) for o in options), **base.kwargs())
     section, body = section_for(entry, result.query.text, lang, top)
-    if top.unit is not None and detail_question(result.query.text):
+    if top.unit is not None and (detail_question(result.query.text) or top.unit_detail):
         # a question about a detail: the unit the second level picked answers it
         item = entry.faq[int(top.unit.split(":")[1])] if top.unit.startswith("faq:") else None
         if item is None and top.unit in entry.sections:

@@ -84,6 +84,9 @@ class Index:
     classifier: EntryClassifier | None = None  # softmax over entries, fitted at build time
     oos_words: WordModel | None = None  # P(out of scope | the question's words), fitted at build time
     by_id: dict[str, Entry] = field(default_factory=dict)
+    # each entry's name as analysed terms (its titles and keywords, every language): a search
+    # with a word beyond them asks about a detail ("t-blanca ingressos màxims"), not the procedure
+    name_terms: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with this id, or None."""
@@ -186,4 +189,13 @@ def load_index(directory: Path, encoder_name: str) -> Index:
         oos_topics=oos_topics, oos_vectors=oos_vectors, oos_owner=oos_owner, classifier=classifier,
         oos_words=oos_words,
         by_id={e.id: e for e in entries},
+        name_terms=_name_terms(passages, passage_tokens),
     )
+
+
+def _name_terms(passages, passage_tokens) -> dict[str, frozenset[str]]:
+    names: dict[str, set[str]] = {}
+    for p in passages:
+        if p.kind in (PassageKind.TITLE, PassageKind.KEYWORDS):
+            names.setdefault(p.entry_id, set()).update(passage_tokens[p.pid])
+    return {e: frozenset(t) for e, t in names.items()}

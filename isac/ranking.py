@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from isac.answering import names_a_detail
 from isac.fusion import rescale, saturate
 from isac.records import SECOND_LEVEL_ONLY, PassageKind
 
@@ -309,6 +310,9 @@ class Ranker:
                 passage=passage, matched_terms=tuple(sorted(qtokens & self.index.passage_tokens[passage.pid])),
                 faq_item=faq_item, faq_score=faq_score, best_section=best_section,
                 unit=choice.key if choice else None, unit_margin=choice.margin if choice else 0.0,
+                unit_detail=choice is not None and names_a_detail(
+                    self.selector.unit(pos, choice.key), ps.query.tokens[:ps.query.words],
+                    self.index.name_terms.get(entry_id, frozenset())),
             ))
         # nearest citizen phrasing; without question matching, the nearest passage
         citizen = self.is_citizen & (p_dense > -1.0)

@@ -143,6 +143,8 @@ class Candidate:
     # the part of the entry that answers the question ("faq:3" or a section key); top candidate only, when fitted
     unit: str | None = None
     unit_margin: float = 0.0
+    # a short search that names more than the procedure, and that part holds one of the other words
+    unit_detail: bool = False
 
     @property
     def retrievers(self) -> tuple[str, ...]:

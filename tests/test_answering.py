@@ -50,6 +50,34 @@ def test_a_detail_question_is_answered_by_the_chosen_unit(engine):
     assert plain.section != "documents"
 
 
+def test_a_search_that_names_a_detail_is_answered_by_the_part_that_holds_it(engine):
+    cfg = replace(engine.config, answer_weights=COVERAGE_ONLY, answer_threshold=0.0, clarify_margin=0.0)
+    # no question word, but "document" and "vigent" are not in the entry's name: a detail,
+    # which only the FAQ item about expired documents states
+    search = engine.answer("padró document vigent", "ca", config=cfg)
+    assert search.entry is not None and search.entry.id == "padro-alta"
+    assert search.result.candidates[0].unit_detail
+    assert search.section == "faq" and search.faq is not None and search.text == search.faq.a["ca"]
+    # every word in the entry's titles and keywords: the procedure itself, so its summary
+    named = engine.answer("alta padró", "ca", config=cfg)
+    assert not named.result.candidates[0].unit_detail and named.section != "documents"
+
+
+def test_names_a_detail_needs_a_short_search_a_word_beyond_the_name_and_a_part_that_holds_it(engine):
+    from isac.answering import DETAIL_SEARCH_WORDS, names_a_detail
+
+    documents = engine.ranker.selector.unit(_position(engine, "padro-alta"), "documents")
+    names = engine.index.name_terms["padro-alta"]
+    assert documents is not None and "padro" in names and "lloguer" in documents.terms
+    assert names_a_detail(documents, ("padro", "lloguer"), names)
+    assert not names_a_detail(documents, ("padro",), names)  # nothing beyond the name
+    assert not names_a_detail(documents, ("padro", "xzqv"), names)  # the part does not hold it
+    long = ("padro", "lloguer") + ("xzqv",) * DETAIL_SEARCH_WORDS  # a story, not a search
+    assert not names_a_detail(documents, long, names)
+    assert not names_a_detail(None, ("padro", "lloguer"), names)
+    assert not names_a_detail(documents, ("padro", "lloguer"), frozenset())  # a name unknown
+
+
 def test_unit_text_is_what_the_citizen_reads(engine):
     entry = engine.index.entry("padro-alta")
     assert unit_text(entry, "faq:0", "es") == entry.faq[0].a["es"]
