@@ -79,7 +79,7 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
         if first.unit is not None:
             picked = answer.section == "faq" or answer.section == first.unit
             lines.append(f"UNIT         the second level picks {first.unit} (margin {first.unit_margin:.2f} over the "
-                         f"next part){'' if picked else '; not a detail question, so the summary or intent section'}")
+                         f"next part){_why_unit(picked, first.unit_detail)}")
             model = engine.ranker.selector.intents
             if model is not None:
                 p = sorted(model.probabilities(question).items(), key=lambda kv: -kv[1])[:3]
@@ -102,3 +102,10 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
     else:
         lines.append("             confidence below the threshold: the citizen is sent to 010 / OAC / Seu")
     return "\n".join(lines)
+
+
+def _why_unit(picked: bool, named: bool) -> str:
+    """Why the picked part answers, or why it does not."""
+    if not picked:
+        return "; not a detail question, so the summary or intent section"
+    return "; a search that names a detail this part holds" if named else ""

@@ -58,6 +58,11 @@ def test_a_search_that_names_a_detail_is_answered_by_the_part_that_holds_it(engi
     assert search.entry is not None and search.entry.id == "padro-alta"
     assert search.result.candidates[0].unit_detail
     assert search.section == "faq" and search.faq is not None and search.text == search.faq.a["ca"]
+    from isac.engine import Engine
+    from isac.explain import explain
+
+    traced = explain(Engine(engine.index, engine.encoder, cfg, calibrator=engine.calibrator), "padró document vigent")
+    assert "a search that names a detail this part holds" in traced.split("UNIT")[1]
     # every word in the entry's titles and keywords: the procedure itself, so its summary
     named = engine.answer("alta padró", "ca", config=cfg)
     assert not named.result.candidates[0].unit_detail and named.section != "documents"
