@@ -66,12 +66,12 @@ def explain(engine, question: str, expected: str | None = None, top: int = 5) ->
     lines.append(f"CHOICE       P(a right entry among the top three) {r.choice_confidence:.3f} "
                  f"(offered below the answer threshold from {cfg.choice_threshold or 'never'})")
     answer = engine.answer(question, config=cfg, result=r)
-    lines.append(f"DECISION     {answer.status.value} (answer threshold {cfg.answer_threshold}, "
-                 f"clarify margin {cfg.clarify_margin})")
     route = getattr(r, "out_of_scope", None)
     if route is None and r.features.get("oos_gap", -1.0) > cfg.oos_margin:
         lines.append(f"ROUTE        nearer an out-of-scope example (gap {r.features['oos_gap']:.3f} > margin "
                      f"{cfg.oos_margin}), but the confidence is at or above the route's ceiling {cfg.route_ceiling}")
+    lines.append(f"DECISION     {answer.status.value} (answer threshold {cfg.answer_threshold}, "
+                 f"clarify margin {cfg.clarify_margin})")
     if answer.status.value == "answer":
         lines.append(f"             {answer.entry.title['ca']} [{answer.entry.id}], "
                      f"section {answer.section or '(summary)'}")

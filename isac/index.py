@@ -85,7 +85,7 @@ class Index:
     oos_words: WordModel | None = None  # P(out of scope | the question's words), fitted at build time
     by_id: dict[str, Entry] = field(default_factory=dict)
     # each entry's name as analysed terms (its titles and keywords, every language): a search
-    # with a word beyond them asks about a detail ("t-blanca ingressos màxims"), not the procedure
+    # with a word beyond them asks about a detail ("zona blava agost"), not the procedure
     name_terms: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def entry(self, entry_id: str) -> Entry | None:
