@@ -187,7 +187,9 @@ class AnswerSelector:
         return next((u for u in self.units.get(position, ()) if u.key == key), None)
 
 
-# a search of more own words than this is a story or a full question, not a named detail
+# a search of more own words than this is a story or a full question, not a named detail;
+# `detail-check` fact in answer at 4 / 6 / 8 words: 0.601 / 0.616 / 0.620, but at 8 the rule
+# reaches 44 `wild-check` questions instead of 25, mostly short stories the summary answers
 DETAIL_SEARCH_WORDS = 6
 
 
