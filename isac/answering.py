@@ -188,8 +188,8 @@ class AnswerSelector:
 
 
 # a search of more own words than this is a story or a full question, not a named detail;
-# `detail-check` fact in answer at 4 / 6 / 8 words: 0.601 / 0.616 / 0.620, but at 8 the rule
-# reaches 44 `wild-check` questions instead of 25, mostly short stories the summary answers
+# `detail-check` fact in answer at 4 / 6 / 8 words: 0.601 / 0.616 / 0.620 (8 gains two
+# questions, within noise, so the limit stays where searches end)
 DETAIL_SEARCH_WORDS = 6
 
 
